@@ -1,0 +1,53 @@
+// PcapLive: captures from a live interface. Receive-only: the handle is never used to send, and
+// promiscuous mode is on by default because sensors sit on SPAN ports and taps.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "normwatch/capture/packet_source.hpp"
+#include "normwatch/core/result.hpp"
+
+namespace normwatch::capture {
+
+struct LiveOptions {
+  std::string interface;
+  std::string bpf_filter;            // empty: everything
+  int snaplen = 65535;
+  int buffer_size_bytes = 64 << 20;  // kernel ring; large, because drops make a sensor blind
+  bool promiscuous = true;
+  bool immediate = true;             // deliver each frame at once rather than in batches
+  int read_timeout_ms = 200;         // how often next() returns `timeout` when idle
+};
+
+class PcapLive;
+
+// Errors: no such interface, no permission to capture (with the capability to grant), a filter
+// that does not compile, a link type the decoder does not support.
+core::Result<std::unique_ptr<PcapLive>, std::string> open_pcap_live(const LiveOptions& options);
+
+class PcapLive : public PacketSource {
+ public:
+  ~PcapLive() override;
+  ReadStatus next(RawFrame& frame) override;
+  CaptureStats stats() const override;
+  const std::string& error_message() const override { return error_; }
+  const std::string& name() const override { return name_; }
+  void interrupt() override;
+  int link_type() const { return link_type_; }
+
+ private:
+  friend core::Result<std::unique_ptr<PcapLive>, std::string> open_pcap_live(const LiveOptions& options);
+  PcapLive() = default;
+
+  struct Handle;
+  std::unique_ptr<Handle> handle_;
+  std::string name_;
+  std::string error_;
+  CaptureStats stats_;
+  int link_type_ = 0;
+};
+
+}  // namespace normwatch::capture

@@ -1,0 +1,72 @@
+// TCP reassembly for both directions of one flow: handshake, FIN, RST, out-of-order segments held
+// up to a per-stream and a global cap, retransmissions and overlaps (first copy wins; a conflicting
+// overlap is an anomaly), sequence wrap, and pick-up in mid-stream with no handshake seen.
+// In-order data is handed straight to the consumer without copying or allocating.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+
+#include "normwatch/decode/decoded_packet.hpp"
+#include "normwatch/flow/flow_key.hpp"
+#include "normwatch/stream/anomaly.hpp"
+#include "normwatch/stream/stream_chunk.hpp"
+
+namespace normwatch::stream {
+
+struct ReassemblyLimits {
+  std::size_t max_buffered_per_direction = 256 << 10;  // out-of-order bytes held per direction
+  std::size_t max_buffered_global = 64 << 20;          // across all streams
+  std::size_t max_segments_per_direction = 1024;       // out-of-order segments held per direction
+};
+
+struct ReassemblyCounters {
+  std::uint64_t streams = 0;             // directions that carried data
+  std::uint64_t segments = 0;            // segments with payload
+  std::uint64_t bytes_delivered = 0;
+  std::uint64_t in_order_segments = 0;
+  std::uint64_t out_of_order_segments = 0;
+  std::uint64_t retransmitted_segments = 0;  // entirely old data
+  std::uint64_t overlapping_segments = 0;    // partly old data
+  std::uint64_t gaps = 0;
+  std::uint64_t gap_bytes = 0;
+  std::uint64_t midstream_pickups = 0;   // directions that started without a SYN
+  std::uint64_t buffered_bytes = 0;      // out-of-order bytes held now (all streams)
+  std::uint64_t peak_buffered_bytes = 0;
+  std::array<std::uint64_t, kStreamAnomalyCount> anomalies{};
+};
+
+// Shared by every stream of one pipeline: the global byte cap and the counters.
+class ReassemblyContext {
+ public:
+  explicit ReassemblyContext(ReassemblyLimits limits = {}) : limits_(limits) {}
+  const ReassemblyLimits& limits() const { return limits_; }
+  ReassemblyCounters& counters() { return counters_; }
+  const ReassemblyCounters& counters() const { return counters_; }
+
+ private:
+  ReassemblyLimits limits_;
+  ReassemblyCounters counters_;
+};
+
+class TcpReassembler {
+ public:
+  explicit TcpReassembler(ReassemblyContext& context);
+  ~TcpReassembler();
+  TcpReassembler(const TcpReassembler&) = delete;
+  TcpReassembler& operator=(const TcpReassembler&) = delete;
+
+  // Feeds one TCP segment that travelled in `direction`. Delivers whatever became contiguous.
+  void on_segment(flow::Direction direction, const decode::DecodedPacket& packet, StreamConsumer& consumer);
+
+  // Delivers what is still held (with gap markers for the holes) and ends both directions.
+  void finish(StreamConsumer& consumer, std::uint64_t frame_no);
+
+ private:
+  struct Direction;
+  std::array<std::unique_ptr<Direction>, 2> dirs_;
+  ReassemblyContext& context_;
+};
+
+}  // namespace normwatch::stream
