@@ -19,7 +19,6 @@ TEST(ByteReader, ReadsBigAndLittleEndian) {
 }
 
 TEST(ByteReader, ReadPastEndFailsAndKeepsPosition) {
-  const auto bytes = hex("aa bb c");
   EXPECT_FALSE(parse_hex("aa bb c").has_value());
   const auto two = hex("aa bb");
   ByteReader r{Bytes(two)};
