@@ -9,8 +9,8 @@
 #include <string_view>
 
 #include "normwatch/core/byte_reader.hpp"
-#include "normwatch/protocols/pdu_record.hpp"
-#include "normwatch/protocols/session.hpp"
+#include "normwatch/protocols/common/pdu_record.hpp"
+#include "normwatch/protocols/common/session.hpp"
 
 namespace normwatch::protocols {
 

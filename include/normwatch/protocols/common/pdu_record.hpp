@@ -7,7 +7,7 @@
 
 #include "normwatch/core/field_writer.hpp"
 #include "normwatch/core/timestamp.hpp"
-#include "normwatch/protocols/protocol_id.hpp"
+#include "normwatch/protocols/common/protocol_id.hpp"
 
 namespace normwatch::protocols {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "normwatch/core/byte_reader.hpp"
-#include "normwatch/protocols/framing.hpp"
+#include "normwatch/protocols/common/framing.hpp"
 
 namespace normwatch::protocols {
 

@@ -7,8 +7,8 @@
 
 #include "normwatch/core/byte_reader.hpp"
 #include "normwatch/core/timestamp.hpp"
-#include "normwatch/protocols/pdu_record.hpp"
-#include "normwatch/protocols/protocol_id.hpp"
+#include "normwatch/protocols/common/pdu_record.hpp"
+#include "normwatch/protocols/common/protocol_id.hpp"
 
 namespace normwatch::protocols {
 
