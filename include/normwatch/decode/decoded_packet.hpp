@@ -50,6 +50,8 @@ struct DecodedPacket {
   core::IpAddress dst_ip;
   std::uint8_t ip_proto = 0;          // IPPROTO_* of the transport header
   std::uint8_t ttl = 0;               // TTL or hop limit
+  core::Bytes ip_packet;              // the IP header through the end of the IP payload (what nDPI
+                                      // takes); for reassembled fragments, the rebuilt datagram
   bool reassembled = false;           // payload comes from reassembled IPv4 fragments
   std::uint64_t first_frame_no = 0;   // for reassembled datagrams: frame of the first fragment
 
