@@ -1,9 +1,174 @@
-// normwatch command line (being built: replay, live, decode).
-#include <cstdio>
+// normwatch: the sensor's command line. Subcommands replay (a capture file), live (an interface)
+// and decode (one JSON line per ICS PDU). Exit status: 0 success, 1 bad input or a capture that
+// broke off (after printing what was read), 2 bad usage.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
+#include <cstdio>
+#include <memory>
+
+#include "capture_run.hpp"
+#include "normwatch/capture/pcap_file.hpp"
+#include "normwatch/capture/pcap_live.hpp"
+#include "normwatch/pipeline/decode_jsonl.hpp"
 #include "normwatch/version.hpp"
 
-int main() {
-  std::printf("normwatch %s (%s)\n", normwatch::kVersion, normwatch::kGitRevision);
+namespace {
+
+using normwatch::app::RunOptions;
+using normwatch::app::RunReport;
+
+struct PipelineFlags {
+  bool no_ndpi = false;
+  bool no_parse = false;
+  std::size_t max_flows = 262'144;
+  std::size_t stream_cap_kib = 256;
+  std::size_t global_cap_mib = 64;
+
+  void add_to(CLI::App& cmd) {
+    cmd.add_flag("--no-ndpi", no_ndpi, "Do not classify flows with nDPI");
+    cmd.add_flag("--no-parse", no_parse, "Do not run the ICS protocol parsers");
+    cmd.add_option("--max-flows", max_flows, "Flow table size; the longest-idle flow is evicted beyond it")
+        ->capture_default_str();
+    cmd.add_option("--stream-cap-kib", stream_cap_kib, "Out-of-order bytes held per TCP direction (KiB)")
+        ->capture_default_str();
+    cmd.add_option("--reassembly-cap-mib", global_cap_mib, "Out-of-order bytes held across all streams (MiB)")
+        ->capture_default_str();
+  }
+  normwatch::pipeline::PipelineOptions options() const {
+    normwatch::pipeline::PipelineOptions o;
+    o.classify.use_ndpi = !no_ndpi;
+    o.parse_ics = !no_parse;
+    o.flows.max_flows = max_flows;
+    o.reassembly.max_buffered_per_direction = stream_cap_kib << 10;
+    o.reassembly.max_buffered_global = global_cap_mib << 20;
+    return o;
+  }
+};
+
+int report_and_exit(const RunReport& report, bool json) {
+  if (json) {
+    normwatch::app::print_json(stdout, report);
+  } else {
+    normwatch::app::print_text(stdout, report);
+  }
+  if (!report.error.empty()) {
+    std::fprintf(stderr, "normwatch: %s\n", report.error.c_str());
+    return 1;
+  }
   return 0;
+}
+
+int cmd_replay(const std::string& path, const PipelineFlags& flags, bool json, bool progress) {
+  auto source = normwatch::capture::open_pcap_file(path);
+  if (!source) {
+    std::fprintf(stderr, "normwatch: %s\n", source.error().c_str());
+    return 1;
+  }
+  normwatch::pipeline::Pipeline pipeline(flags.options());
+  normwatch::app::install_stop_signals(source->get());
+  const RunReport report = normwatch::app::run_capture(**source, pipeline, RunOptions{progress, 0}, false);
+  return report_and_exit(report, json);
+}
+
+int cmd_live(const normwatch::capture::LiveOptions& live, const PipelineFlags& flags, bool json, double duration) {
+  auto source = normwatch::capture::open_pcap_live(live);
+  if (!source) {
+    std::fprintf(stderr, "normwatch: %s\n", source.error().c_str());
+    return 1;
+  }
+  normwatch::pipeline::Pipeline pipeline(flags.options());
+  normwatch::app::install_stop_signals(source->get());
+  std::fprintf(stderr, "normwatch: capturing on %s (Ctrl-C to stop)\n", live.interface.c_str());
+  const RunReport report = normwatch::app::run_capture(**source, pipeline, RunOptions{false, duration}, true);
+  return report_and_exit(report, json);
+}
+
+int cmd_decode(const std::string& path, const std::string& output, const PipelineFlags& flags) {
+  auto source = normwatch::capture::open_pcap_file(path);
+  if (!source) {
+    std::fprintf(stderr, "normwatch: %s\n", source.error().c_str());
+    return 1;
+  }
+  std::FILE* out = stdout;
+  if (!output.empty() && output != "-") {
+    out = std::fopen(output.c_str(), "w");
+    if (out == nullptr) {
+      std::fprintf(stderr, "normwatch: cannot write %s\n", output.c_str());
+      return 1;
+    }
+  }
+  normwatch::pipeline::DecodeJsonl lines(out);
+  normwatch::pipeline::Pipeline pipeline(flags.options(), &lines);
+  normwatch::app::install_stop_signals(source->get());
+  const RunReport report = normwatch::app::run_capture(**source, pipeline, RunOptions{false, 0}, false);
+  if (out != stdout) std::fclose(out);
+  std::fflush(stdout);
+  if (!report.error.empty()) {
+    std::fprintf(stderr, "normwatch: %s\n", report.error.c_str());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"normwatch: passive sensor for industrial control networks (Modbus/TCP, DNP3, IEC 60870-5-104)"};
+  app.set_version_flag("--version", fmt::format("normwatch {} (git {})", normwatch::kVersion, normwatch::kGitRevision));
+  app.require_subcommand(1);
+
+  PipelineFlags flags;
+  bool json = false;
+  bool no_progress = false;
+
+  std::string replay_path;
+  auto* replay = app.add_subcommand("replay", "Run the pipeline over a pcap/pcapng capture and print a summary");
+  replay->add_option("CAPTURE", replay_path, "Capture file (pcap or pcapng)")->required();
+  replay->add_flag("--json", json, "Print the summary as one JSON object");
+  replay->add_flag("--no-progress", no_progress, "No progress bar (it is only drawn on a terminal anyway)");
+  flags.add_to(*replay);
+
+  normwatch::capture::LiveOptions live;
+  double duration = 0;
+  int buffer_mib = 64;
+  bool no_promisc = false;
+  auto* live_cmd = app.add_subcommand("live", "Capture from an interface until SIGINT/SIGTERM, then print a summary");
+  live_cmd->add_option("-i,--interface", live.interface, "Interface to capture on")->required();
+  live_cmd->add_option("-f,--filter", live.bpf_filter, "BPF capture filter");
+  live_cmd->add_option("--snaplen", live.snaplen, "Bytes captured per frame")->capture_default_str();
+  live_cmd->add_option("--buffer-mib", buffer_mib, "Kernel capture buffer (MiB)")->capture_default_str();
+  live_cmd->add_flag("--no-promisc", no_promisc, "Do not put the interface in promiscuous mode");
+  live_cmd->add_option("--duration", duration, "Stop after this many seconds");
+  live_cmd->add_flag("--json", json, "Print the summary as one JSON object");
+  flags.add_to(*live_cmd);
+
+  std::string decode_path;
+  std::string decode_out;
+  auto* decode = app.add_subcommand("decode", "Print one JSON line per ICS PDU (shared/design/decode-jsonl.md)");
+  decode->add_option("CAPTURE", decode_path, "Capture file (pcap or pcapng)")->required();
+  decode->add_option("-o,--output", decode_out, "Write the lines to this file (default: stdout)");
+  flags.add_to(*decode);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+
+  if (*replay) return cmd_replay(replay_path, flags, json, !no_progress);
+  if (*live_cmd) {
+    live.buffer_size_bytes = buffer_mib << 20;
+    live.promiscuous = !no_promisc;
+    return cmd_live(live, flags, json, duration);
+  }
+  if (*decode) return cmd_decode(decode_path, decode_out, flags);
+  return 2;
 }

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Quick start, part 2 (and what CI runs): installs what is needed, builds, and runs the whole test
+# suite twice — a Release build, then the same tests under AddressSanitizer + UndefinedBehavior-
+# Sanitizer. Benchmarks are built in Release but never run here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+deploy/install-deps.sh
+
+echo "== Release build and tests"
+deploy/build.sh release
+ctest --preset release -j2
+
+echo "== ASan+UBSan build and tests"
+deploy/build.sh asan
+ctest --preset asan -j2

@@ -1,0 +1,110 @@
+// Pipeline: wires the stages for one stream of frames —
+//   frame -> decode -> flow -> stream (TCP reassembly) -> classify -> protocol session -> observer.
+// The only module that knows every stage. One Pipeline is single-threaded; sharding over worker
+// threads (by the flow key's symmetric hash) builds several of them.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "normwatch/capture/raw_frame.hpp"
+#include "normwatch/classify/classifier.hpp"
+#include "normwatch/decode/decoder.hpp"
+#include "normwatch/flow/flow_table.hpp"
+#include "normwatch/protocols/common/pdu_record.hpp"
+#include "normwatch/protocols/registry.hpp"
+#include "normwatch/stream/tcp_reassembler.hpp"
+
+namespace normwatch::pipeline {
+
+struct PipelineOptions {
+  decode::DecoderLimits decode;
+  flow::FlowTableLimits flows;
+  stream::ReassemblyLimits reassembly;
+  classify::ClassifierOptions classify;
+  protocols::SessionConfig sessions;
+  bool parse_ics = true;     // run the Modbus/DNP3/IEC 104 parsers
+  bool reassemble = true;    // TCP reassembly (off only for benchmarking the stages below it)
+};
+
+// A PDU or anomaly with the flow it belongs to and its sender and receiver endpoints.
+struct FlowEndpoints {
+  const flow::Flow* flow = nullptr;
+  core::IpAddress src_ip;
+  std::uint16_t src_port = 0;
+  core::IpAddress dst_ip;
+  std::uint16_t dst_port = 0;
+  bool udp = false;
+};
+
+// What the pipeline tells the rest of the sensor (decode output, rules, events).
+class PduObserver {
+ public:
+  virtual ~PduObserver() = default;
+  virtual void on_pdu(const protocols::PduRecord& record, const FlowEndpoints& endpoints) = 0;
+  virtual void on_anomaly(const protocols::AnomalyRecord& record, const FlowEndpoints& endpoints) = 0;
+};
+
+struct PipelineStats {
+  std::uint64_t frames = 0;
+  std::uint64_t bytes = 0;                 // captured bytes
+  std::uint64_t wire_bytes = 0;
+  core::Timestamp first_ts;
+  core::Timestamp last_ts;
+  decode::DecodeCounters decode;
+  flow::FlowTableCounters flows;
+  stream::ReassemblyCounters reassembly;
+  classify::ClassifierCounters classify;
+  std::uint64_t tcp_streams = 0;           // TCP flows (connections) seen
+  std::map<std::string, std::uint64_t> flows_by_app;        // at flow end
+  std::map<std::string, std::uint64_t> pdus_by_protocol;
+  std::map<std::string, std::uint64_t> anomalies_by_name;   // protocol anomalies
+  std::uint64_t ics_flows_off_port = 0;
+  std::uint64_t foreign_on_ics_port = 0;
+};
+
+class Pipeline : private flow::FlowEndHandler {
+ public:
+  explicit Pipeline(PipelineOptions options = {}, PduObserver* observer = nullptr);
+  ~Pipeline() override;
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  void process(const capture::RawFrame& frame);
+  // Ends every flow (delivering what reassembly still holds) — call at end of capture.
+  void finish();
+
+  PipelineStats stats() const;
+  const classify::Classifier& classifier() const { return classifier_; }
+
+ private:
+  friend struct FlowContext;
+  void on_flow_end(flow::Flow& flow, flow::FlowEndReason reason) override;
+  void handle_transport(const decode::DecodedPacket& packet);
+  void advance_time(core::Timestamp now);
+  void count_pdu(const protocols::PduRecord& record);
+  void count_anomaly(const protocols::AnomalyRecord& record);
+
+  PipelineOptions options_;
+  PduObserver* observer_;
+  decode::Decoder decoder_;
+  stream::ReassemblyContext reassembly_;
+  classify::Classifier classifier_;
+  flow::FlowTable flows_;
+  decode::DecodedPacket packet_;   // reused for every frame: no per-packet allocation
+  std::int64_t next_expiry_ns_ = 0;
+  std::uint64_t frames_ = 0;
+  std::uint64_t bytes_ = 0;
+  std::uint64_t wire_bytes_ = 0;
+  core::Timestamp first_ts_;
+  core::Timestamp last_ts_;
+  std::uint64_t tcp_streams_ = 0;
+  std::map<std::string, std::uint64_t, std::less<>> flows_by_app_;
+  std::array<std::uint64_t, 4> pdus_by_protocol_{};  // indexed by ProtocolId
+  std::map<std::string, std::uint64_t, std::less<>> anomalies_by_name_;
+};
+
+}  // namespace normwatch::pipeline

@@ -1,0 +1,65 @@
+// FlowContext: the pipeline's per-flow state, hung on flow::Flow::extension — TCP reassembly,
+// classification, and the protocol session once the flow's protocol is known. It is the stream
+// consumer of the flow's reassembled bytes and the PDU sink of its session.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "normwatch/classify/classifier.hpp"
+#include "normwatch/flow/flow.hpp"
+#include "normwatch/pipeline/pipeline.hpp"
+#include "normwatch/protocols/common/session.hpp"
+#include "normwatch/stream/tcp_reassembler.hpp"
+
+namespace normwatch::pipeline {
+
+struct FlowContext final : flow::FlowExtension, stream::StreamConsumer, protocols::PduSink {
+  FlowContext(Pipeline& owner, flow::Flow& flow);
+  ~FlowContext() override;
+
+  // stream::StreamConsumer
+  void on_data(const stream::StreamChunk& chunk) override;
+  void on_end(flow::Direction direction, stream::StreamEnd how, std::uint64_t frame_no) override;
+  // protocols::PduSink
+  void on_pdu(const protocols::PduRecord& record) override;
+  void on_anomaly(const protocols::AnomalyRecord& record) override;
+
+  void on_datagram(flow::Direction direction, const decode::DecodedPacket& packet);
+  void end(std::uint64_t frame_no);
+
+  Pipeline& owner;
+  flow::Flow& flow;
+  std::unique_ptr<stream::TcpReassembler> tcp;
+  classify::FlowClassification classification;
+  std::unique_ptr<protocols::Session> session;
+
+ private:
+  protocols::Side side_of(flow::Direction d) const {
+    return flow.from_client(d) ? protocols::Side::client : protocols::Side::server;
+  }
+  FlowEndpoints endpoints_for(flow::Direction sent) const;
+  flow::Direction direction_of(protocols::Side from) const;
+  // Probes on the first bytes; while the probes need more, the bytes are kept (bounded) and
+  // replayed into the session once it exists.
+  void route(flow::Direction direction, core::Bytes bytes, bool gap_before, const protocols::SegmentContext& ctx,
+             bool datagram);
+  void start_session(protocols::ProtocolId id);
+
+  struct Pending {
+    flow::Direction direction;
+    std::vector<std::byte> bytes;
+    bool gap_before;
+    bool datagram;
+    protocols::SegmentContext ctx;
+  };
+  std::vector<Pending> pending_;
+  std::size_t pending_bytes_ = 0;
+  // Direction of the bytes being fed to the session right now: PDUs reported during that call
+  // were sent that way, whatever the session concluded about roles.
+  std::optional<flow::Direction> feeding_;
+  bool ended_ = false;
+};
+
+}  // namespace normwatch::pipeline
