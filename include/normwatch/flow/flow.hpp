@@ -31,7 +31,7 @@ enum class ClientBasis : std::uint8_t { handshake, port_heuristic, first_packet 
 
 struct FlowSide {
   std::uint64_t packets = 0;
-  std::uint64_t bytes = 0;          // IP payload bytes (transport header + data)
+  std::uint64_t bytes = 0;          // IP bytes, headers included (Zeek's ip_bytes)
   std::uint64_t payload_bytes = 0;  // transport payload bytes
 };
 
@@ -45,6 +45,7 @@ struct Flow {
   Direction client_to_server = Direction::a_to_b;  // direction of packets sent by the client
   ClientBasis client_basis = ClientBasis::first_packet;
   TcpState tcp_state = TcpState::none;
+  std::array<bool, 2> fin_seen{};   // FIN seen per direction (indexed by flow::index)
   std::unique_ptr<FlowExtension> extension;
 
   FlowSide& side(Direction d) { return sides[index(d)]; }

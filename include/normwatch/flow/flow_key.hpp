@@ -29,8 +29,16 @@ struct FlowKey {
   std::uint16_t vlan = 0;   // outermost VLAN id: the same addresses on two VLANs are two flows
 
   constexpr auto operator<=>(const FlowKey&) const = default;
-  std::size_t hash() const;
-  // Symmetric hash: equal for both directions; used to shard flows over workers.
+
+  static constexpr std::uint64_t kDefaultSeed = 0x6E6F726D77617463ULL;
+  static constexpr std::uint64_t kShardSeed = 0x5368617264536565ULL;
+
+  // Strong 64-bit mix over every field. The flow table passes a seed of its own (random per
+  // table) so that crafted addresses cannot aim at one bucket.
+  std::size_t hash(std::uint64_t seed = kDefaultSeed) const;
+  // Symmetric hash: equal for both directions of a conversation (the key is canonical) and
+  // independent of hash(); used to shard flows over workers.
+  std::size_t symmetric_hash() const;
 };
 
 struct KeyedPacket {
@@ -40,5 +48,8 @@ struct KeyedPacket {
 
 // Builds the canonical key of a decoded packet and the direction the packet travelled.
 KeyedPacket make_flow_key(const decode::DecodedPacket& packet);
+
+// The shard hash of a packet's flow, the same for both directions: make_flow_key(p).key.symmetric_hash().
+std::size_t symmetric_hash(const decode::DecodedPacket& packet);
 
 }  // namespace normwatch::flow

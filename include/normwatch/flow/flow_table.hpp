@@ -20,6 +20,7 @@ struct FlowTableLimits {
   std::int64_t tcp_closed_timeout_ns = 10'000'000'000;
   std::int64_t udp_timeout_ns = 300'000'000'000;
   std::int64_t other_timeout_ns = 60'000'000'000;
+  std::uint64_t hash_seed = 0;   // index hash seed; 0: a random one per table (crafted-key resistance)
 };
 
 enum class FlowEndReason : std::uint8_t { idle_timeout, evicted, closed, end_of_capture };
@@ -28,6 +29,7 @@ struct FlowTableCounters {
   std::uint64_t created = 0;
   std::uint64_t expired = 0;   // idle timeout
   std::uint64_t evicted = 0;   // pushed out by the max_flows cap
+  std::uint64_t closed = 0;    // ended closed: closed-state linger over, or a new SYN reused the key
   std::uint64_t active = 0;
   std::uint64_t peak_active = 0;
   std::uint64_t tcp_flows = 0;
@@ -35,6 +37,8 @@ struct FlowTableCounters {
 };
 
 // Told about every flow before the table forgets it, so later stages can flush their state.
+// The record is intact during the call and reset right after; the handler must not call back
+// into the table.
 class FlowEndHandler {
  public:
   virtual ~FlowEndHandler() = default;
@@ -58,9 +62,10 @@ class FlowTable {
   // state, and decides the client side of a new flow. Evicts the longest-idle flow when full.
   FlowLookup track(const decode::DecodedPacket& packet);
 
-  // Ends flows idle past their timeout at capture time `now`. Cheap when nothing expires.
+  // Ends flows idle past their timeout at capture time `now`. Cheap when nothing expires
+  // (one look at the oldest flow of each timeout class). Closed flows end with reason `closed`.
   void expire(core::Timestamp now);
-  // Ends every flow (end of capture or shutdown).
+  // Ends every flow (end of capture or shutdown), in creation order.
   void flush(FlowEndReason reason = FlowEndReason::end_of_capture);
 
   std::size_t size() const;
@@ -69,9 +74,14 @@ class FlowTable {
 
  private:
   struct Impl;
+  void end_flow(std::uint32_t id, FlowEndReason reason);
+  std::uint32_t pick_victim() const;
+  std::uint32_t create(const KeyedPacket& keyed, std::uint64_t hash, const decode::DecodedPacket& packet);
+
   std::unique_ptr<Impl> impl_;
   FlowTableLimits limits_;
   FlowTableCounters counters_;
+  FlowEndHandler* handler_ = nullptr;
 };
 
 }  // namespace normwatch::flow

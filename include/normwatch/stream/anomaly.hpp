@@ -14,7 +14,8 @@ enum class StreamAnomaly : std::uint8_t {
   global_cap_reached,    // out-of-order bytes beyond the global cap: gap forced
   data_after_rst,
   data_before_syn_ack,   // data in a half-open connection
-  seq_out_of_window,     // segment far outside the receive window (ignored)
+  seq_out_of_window,     // segment, ACK or RST too far from the expected sequence number (ignored)
+  window_cap_reached,    // overlap-check windows at their global cap: this direction goes without
   kCount
 };
 

@@ -7,6 +7,7 @@
 #include "normwatch/core/byte_reader.hpp"
 #include "normwatch/core/timestamp.hpp"
 #include "normwatch/flow/flow_key.hpp"
+#include "normwatch/stream/anomaly.hpp"
 
 namespace normwatch::stream {
 
@@ -28,6 +29,8 @@ class StreamConsumer {
   virtual ~StreamConsumer() = default;
   virtual void on_data(const StreamChunk& chunk) = 0;
   virtual void on_end(flow::Direction direction, StreamEnd how, std::uint64_t frame_no) = 0;
+  // Told about each anomaly as it is counted (for per-flow events); ignoring it is fine.
+  virtual void on_anomaly(flow::Direction /*direction*/, StreamAnomaly /*anomaly*/, std::uint64_t /*frame_no*/) {}
 };
 
 }  // namespace normwatch::stream

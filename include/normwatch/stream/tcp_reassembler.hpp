@@ -15,10 +15,21 @@
 
 namespace normwatch::stream {
 
+namespace detail {
+class StreamDirection;
+}
+
 struct ReassemblyLimits {
   std::size_t max_buffered_per_direction = 256 << 10;  // out-of-order bytes held per direction
   std::size_t max_buffered_global = 64 << 20;          // across all streams
   std::size_t max_segments_per_direction = 1024;       // out-of-order segments held per direction
+  // Recently delivered bytes kept per direction (rounded up to a power of two) to tell a
+  // retransmission that repeats them from one that changes them (conflicting_overlap); 0: off.
+  std::size_t overlap_window_bytes = 2048;
+  std::size_t max_overlap_window_global = 32 << 20;    // across all streams (16,384 windows)
+  // Segments, ACKs and RSTs further than this from the next expected sequence number are ignored
+  // (seq_out_of_window), so one bogus number cannot skip a stream ahead.
+  std::uint32_t max_seq_ahead = 32 << 20;
 };
 
 struct ReassemblyCounters {
@@ -34,6 +45,7 @@ struct ReassemblyCounters {
   std::uint64_t midstream_pickups = 0;   // directions that started without a SYN
   std::uint64_t buffered_bytes = 0;      // out-of-order bytes held now (all streams)
   std::uint64_t peak_buffered_bytes = 0;
+  std::uint64_t window_bytes = 0;        // overlap-check windows allocated now (all streams)
   std::array<std::uint64_t, kStreamAnomalyCount> anomalies{};
 };
 
@@ -58,15 +70,23 @@ class TcpReassembler {
   TcpReassembler& operator=(const TcpReassembler&) = delete;
 
   // Feeds one TCP segment that travelled in `direction`. Delivers whatever became contiguous.
+  // Chunks delivered during the call carry this packet's frame number and timestamp.
   void on_segment(flow::Direction direction, const decode::DecodedPacket& packet, StreamConsumer& consumer);
 
-  // Delivers what is still held (with gap markers for the holes) and ends both directions.
+  // Delivers what is still held (with gap markers for the holes) and ends both directions that
+  // have not ended. Chunks carry `frame_no` and the direction's last timestamp.
   void finish(StreamConsumer& consumer, std::uint64_t frame_no);
 
  private:
-  struct Direction;
-  std::array<std::unique_ptr<Direction>, 2> dirs_;
+  detail::StreamDirection& direction_state(flow::Direction d);
+  bool in_window(const detail::StreamDirection& dir, std::uint32_t seq) const;
+  void on_rst(flow::Direction direction, const decode::DecodedPacket& packet, StreamConsumer& consumer);
+
+  // Allocated when a direction first sends a SYN, FIN or data: a SYN sweep costs one small
+  // record per flow, and buffers come later still (window on first data, copies when reordered).
+  std::array<std::unique_ptr<detail::StreamDirection>, 2> dirs_;
   ReassemblyContext& context_;
+  bool reset_ = false;   // a RST ended both directions
 };
 
 }  // namespace normwatch::stream

@@ -1,0 +1,91 @@
+// FlowKey: canonical ordering of the two endpoints, and the seeded hashes used by the flow table
+// (index) and by the pipeline (sharding flows over workers). ARCHITECTURE.md "flow".
+#include "normwatch/flow/flow_key.hpp"
+
+#include <cstring>
+#include <tuple>
+
+namespace normwatch::flow {
+namespace {
+
+// The hash follows the well-known xxHash64 construction (multiply-rotate rounds over 64-bit
+// words, then an avalanche); it is written from the published description, not copied.
+constexpr std::uint64_t kPrime1 = 0x9E3779B185EBCA87ULL;
+constexpr std::uint64_t kPrime2 = 0xC2B2AE3D27D4EB4FULL;
+constexpr std::uint64_t kPrime3 = 0x165667B19E3779F9ULL;
+constexpr std::uint64_t kPrime4 = 0x85EBCA77C2B2AE63ULL;
+constexpr std::uint64_t kPrime5 = 0x27D4EB2F165667C5ULL;
+
+constexpr std::uint64_t rotl(std::uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+
+constexpr std::uint64_t round_word(std::uint64_t acc, std::uint64_t word) {
+  const std::uint64_t k = rotl(word * kPrime2, 31) * kPrime1;
+  return rotl(acc ^ k, 27) * kPrime1 + kPrime4;
+}
+
+constexpr std::uint64_t avalanche(std::uint64_t h) {
+  h ^= h >> 33;
+  h *= kPrime2;
+  h ^= h >> 29;
+  h *= kPrime3;
+  h ^= h >> 32;
+  return h;
+}
+
+std::uint64_t load_u64(const std::uint8_t* p) {
+  std::uint64_t v = 0;
+  std::memcpy(&v, p, sizeof v);  // memcpy: the array has no 8-byte alignment guarantee
+  return v;
+}
+
+// Hashes every field explicitly (never the struct's bytes: FlowKey has padding).
+std::uint64_t hash_key(const FlowKey& k, std::uint64_t seed) {
+  std::uint64_t acc = seed + kPrime5;
+  acc = round_word(acc, load_u64(k.addr_a.bytes.data()));
+  acc = round_word(acc, load_u64(k.addr_a.bytes.data() + 8));
+  acc = round_word(acc, load_u64(k.addr_b.bytes.data()));
+  acc = round_word(acc, load_u64(k.addr_b.bytes.data() + 8));
+  const std::uint64_t tail = static_cast<std::uint64_t>(k.port_a) | (static_cast<std::uint64_t>(k.port_b) << 16) |
+                             (static_cast<std::uint64_t>(k.ip_proto) << 32) |
+                             (static_cast<std::uint64_t>(k.vlan) << 40) |
+                             (static_cast<std::uint64_t>(k.addr_a.family) << 56) |
+                             (static_cast<std::uint64_t>(k.addr_b.family) << 60);
+  acc = round_word(acc, tail);
+  return avalanche(acc);
+}
+
+}  // namespace
+
+std::size_t FlowKey::hash(std::uint64_t seed) const { return static_cast<std::size_t>(hash_key(*this, seed)); }
+
+std::size_t FlowKey::symmetric_hash() const {
+  // The key is canonical, so any hash of it is already the same for both directions. A seed of
+  // its own keeps shard choice independent of the table index bits (a worker's table would
+  // otherwise see only hashes with the same low bits and cluster).
+  return static_cast<std::size_t>(hash_key(*this, kShardSeed));
+}
+
+KeyedPacket make_flow_key(const decode::DecodedPacket& packet) {
+  KeyedPacket out{};
+  const bool src_is_a = std::tie(packet.src_ip, packet.src_port) <= std::tie(packet.dst_ip, packet.dst_port);
+  if (src_is_a) {
+    out.key.addr_a = packet.src_ip;
+    out.key.port_a = packet.src_port;
+    out.key.addr_b = packet.dst_ip;
+    out.key.port_b = packet.dst_port;
+    out.direction = Direction::a_to_b;
+  } else {
+    out.key.addr_a = packet.dst_ip;
+    out.key.port_a = packet.dst_port;
+    out.key.addr_b = packet.src_ip;
+    out.key.port_b = packet.src_port;
+    out.direction = Direction::b_to_a;
+  }
+  out.key.ip_proto = packet.ip_proto;
+  out.key.vlan = packet.vlan_outer;
+  return out;
+}
+
+std::size_t symmetric_hash(const decode::DecodedPacket& packet) { return make_flow_key(packet).key.symmetric_hash(); }
+
+}  // namespace normwatch::flow

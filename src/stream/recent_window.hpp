@@ -1,0 +1,32 @@
+// RecentWindow: a fixed ring of the last N bytes delivered in one direction, so that a
+// retransmission can be compared with what the consumer already got (conflicting overlap).
+// Allocated once, when the direction first carries data; no allocation afterwards.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "normwatch/core/byte_reader.hpp"
+
+namespace normwatch::stream::detail {
+
+class RecentWindow {
+ public:
+  // `size` must be a power of two (callers round up); 0 leaves the window off.
+  void allocate(std::size_t size);
+  bool active() const { return size_ != 0; }
+  std::size_t size() const { return size_; }
+
+  // Records bytes delivered at stream offset `offset` (only the last size() bytes matter).
+  void store(std::int64_t offset, core::Bytes bytes);
+  // True when a byte of `bytes` (at `offset`) inside [from, to) differs from what was stored
+  // there. The caller keeps [from, to) within the last size() bytes stored without a gap.
+  bool differs(std::int64_t offset, core::Bytes bytes, std::int64_t from, std::int64_t to) const;
+
+ private:
+  std::unique_ptr<std::byte[]> ring_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace normwatch::stream::detail
