@@ -8,7 +8,7 @@ packages=(
   clang libclang-rt-dev            # libFuzzer targets and the ASan+UBSan pass
   libpcap-dev libndpi-dev libmodbus-dev libzmq3-dev cppzmq-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libfmt-dev libsodium-dev libsqlite3-dev
+  libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libfmt-dev libsodium-dev libsqlite3-dev libssl-dev
   tshark python3
 )
 
