@@ -1,0 +1,21 @@
+// The run functions of every scenario, defined in scenario_*.cpp and listed in scenario.cpp.
+#pragma once
+
+#include "capgen/scenario.hpp"
+
+namespace normwatch::tools::capgen::scenarios {
+
+void demo(ScenarioContext& ctx);
+void tcp_segmented(ScenarioContext& ctx);
+void tcp_reordered(ScenarioContext& ctx);
+void tcp_retransmit_overlap(ScenarioContext& ctx);
+void tcp_gap(ScenarioContext& ctx);
+void tcp_midstream(ScenarioContext& ctx);
+void vlan_qinq(ScenarioContext& ctx);
+void ipv6(ScenarioContext& ctx);
+void udp_dnp3(ScenarioContext& ctx);
+void ipv4_fragments(ScenarioContext& ctx);
+void bench(ScenarioContext& ctx);
+void bench_syn_sweep(ScenarioContext& ctx);
+
+}  // namespace normwatch::tools::capgen::scenarios
