@@ -1,6 +1,9 @@
 // FlowPool: flow records in chunks allocated lazily up to max_flows, a free list that reuses ended
 // records, and one intrusive least-recently-used list per timeout class, so that expiry and
 // eviction look only at list heads (O(ended flows), nothing when nothing expires).
+// The lists are lazy: a busy flow is moved to the newest end at most once per kRequeueNs of
+// capture time (moving touches two neighbouring records, often cache misses), so list order is
+// last-seen order to within kRequeueNs, and expiry and eviction are exact to within that too.
 #pragma once
 
 #include <array>
@@ -20,6 +23,7 @@ inline constexpr std::size_t kTimeoutClassCount = static_cast<std::size_t>(Timeo
 struct FlowNode {
   Flow flow;
   std::uint64_t hash = 0;           // the index hash, kept for erase
+  std::int64_t queued_ns = 0;       // capture time when last moved to the newest end
   std::uint32_t prev = kNoFlow;     // LRU links within the class list (or free list via next)
   std::uint32_t next = kNoFlow;
   TimeoutClass cls = TimeoutClass::kCount;  // kCount: free
@@ -37,8 +41,11 @@ class FlowPool {
   FlowNode& node(std::uint32_t id) { return chunks_[id >> kChunkShift][id & kChunkMask]; }
   const FlowNode& node(std::uint32_t id) const { return chunks_[id >> kChunkShift][id & kChunkMask]; }
 
-  // Moves (or adds) the record to the newest end of class `cls`.
-  void touch(std::uint32_t id, TimeoutClass cls);
+  static constexpr std::int64_t kRequeueNs = 1'000'000'000;
+
+  // Moves (or adds) the record to the newest end of class `cls`, unless it is already in that
+  // class and was queued less than kRequeueNs before `now_ns`.
+  void touch(std::uint32_t id, TimeoutClass cls, std::int64_t now_ns);
   void unlink(std::uint32_t id);
   std::uint32_t oldest(TimeoutClass cls) const { return heads_[static_cast<std::size_t>(cls)]; }
 

@@ -4,6 +4,7 @@
 #include "normwatch/flow/flow_table.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -25,6 +26,19 @@ struct FlowTable::Impl {
 };
 
 namespace {
+
+// Full-key equality with word loads (operator== calls memcmp for the address arrays).
+bool same_key(const FlowKey& x, const FlowKey& y) {
+  const auto words = [](const core::IpAddress& a, std::size_t i) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, a.bytes.data() + 8 * i, sizeof w);
+    return w;
+  };
+  return x.port_a == y.port_a && x.port_b == y.port_b && x.ip_proto == y.ip_proto && x.vlan == y.vlan &&
+         x.addr_a.family == y.addr_a.family && x.addr_b.family == y.addr_b.family &&
+         words(x.addr_a, 0) == words(y.addr_a, 0) && words(x.addr_a, 1) == words(y.addr_a, 1) &&
+         words(x.addr_b, 0) == words(y.addr_b, 0) && words(x.addr_b, 1) == words(y.addr_b, 1);
+}
 
 std::uint64_t random_seed() {
   std::random_device rd;
@@ -107,7 +121,7 @@ FlowLookup FlowTable::track(const decode::DecodedPacket& packet) {
   const KeyedPacket keyed = make_flow_key(packet);
   const std::uint64_t hash = keyed.key.hash(impl_->seed);
   FlowPool& pool = impl_->pool;
-  std::uint32_t id = impl_->index.find(hash, [&](std::uint32_t i) { return pool.node(i).flow.key == keyed.key; });
+  std::uint32_t id = impl_->index.find(hash, [&](std::uint32_t i) { return same_key(pool.node(i).flow.key, keyed.key); });
 
   if (id != kNoFlow && starts_new_connection(pool.node(id).flow, packet)) {
     end_flow(id, FlowEndReason::closed);  // port reuse: the old connection is over
@@ -124,7 +138,7 @@ FlowLookup FlowTable::track(const decode::DecodedPacket& packet) {
   // Keep last_seen monotonic so the LRU lists stay ordered when capture time steps back.
   if (flow.last_seen < packet.ts) flow.last_seen = packet.ts;
   if (packet.transport == decode::Transport::tcp) update_tcp_state(flow, keyed.direction, packet.tcp.flags);
-  pool.touch(id, timeout_class(flow));
+  pool.touch(id, timeout_class(flow), flow.last_seen.ns);
   return FlowLookup{&flow, keyed.direction, created};
 }
 
@@ -133,6 +147,8 @@ void FlowTable::expire(core::Timestamp now) {
   for (std::size_t c = 0; c < kTimeoutClassCount; ++c) {
     const auto cls = static_cast<TimeoutClass>(c);
     const FlowEndReason reason = cls == TimeoutClass::closed ? FlowEndReason::closed : FlowEndReason::idle_timeout;
+    // Stop at the first flow that is not idle long enough. The lists are ordered to within
+    // FlowPool::kRequeueNs, so a flow behind it ends at most that late.
     for (std::uint32_t id = pool.oldest(cls); id != kNoFlow; id = pool.oldest(cls)) {
       if (now.ns - pool.node(id).flow.last_seen.ns <= impl_->timeouts[c]) break;
       end_flow(id, reason);
