@@ -61,6 +61,9 @@ void StreamDirection::place(std::int64_t start, core::Bytes bytes, const Emit& e
   ReassemblyCounters& c = context_->counters();
   Placement p;
   const std::int64_t end = start + len(bytes);
+  // Bytes inside a skip that no chunk has reported yet: the ACK that caused the skip overtook
+  // its data (reordering on a mirror port). Nothing was told to the consumer, so take it back.
+  if (pending_gap_ != 0 && end > pending_from_ && start < next_) take_back_pending_gap();
   if (start < next_) {
     // Old bytes: compare them with what was delivered. A keep-alive probe re-sends one old
     // byte, often garbage, so it is not compared.
@@ -181,6 +184,7 @@ void StreamDirection::deliver(core::Bytes bytes, const Emit& emit) {
   chunk.frame_no = emit.frame_no;
   chunk.ts = emit.ts;
   pending_gap_ = 0;
+  pending_skips_ = 0;
   recent_.store(next_, bytes);
   next_ += len(bytes);
   context_->counters().bytes_delivered += bytes.size();
@@ -205,9 +209,24 @@ void StreamDirection::skip_to(std::int64_t offset) {
   ReassemblyCounters& c = context_->counters();
   ++c.gaps;
   c.gap_bytes += gap;
+  if (pending_gap_ == 0) {
+    pending_from_ = next_;
+    pending_window_from_ = window_from_;
+  }
   pending_gap_ += gap;
+  ++pending_skips_;
   next_ = offset;
   window_from_ = offset;  // the ring holds nothing valid across the hole
+}
+
+void StreamDirection::take_back_pending_gap() {
+  ReassemblyCounters& c = context_->counters();
+  c.gaps -= pending_skips_;
+  c.gap_bytes -= pending_gap_;
+  next_ = pending_from_;
+  window_from_ = pending_window_from_;
+  pending_gap_ = 0;
+  pending_skips_ = 0;
 }
 
 void StreamDirection::on_ack(std::uint32_t ack, const Emit& emit) {

@@ -72,6 +72,7 @@ class StreamDirection {
   void deliver_lowest_held(const Emit& emit);
   void drain(const Emit& emit);
   void skip_to(std::int64_t offset);
+  void take_back_pending_gap();
   void end_at_fin(const Emit& emit);
   bool conflicts_with_delivered(std::int64_t start, core::Bytes bytes) const;
   void ensure_window(const Emit& emit);
@@ -81,7 +82,10 @@ class StreamDirection {
   std::int64_t next_ = 0;           // everything below was delivered or skipped
   std::int64_t fin_offset_ = 0;     // offset the FIN occupies (valid when fin_seen_)
   std::int64_t window_from_ = 0;    // recent_ holds valid bytes from here (reset at each gap)
-  std::uint64_t pending_gap_ = 0;   // bytes skipped since the last chunk
+  std::uint64_t pending_gap_ = 0;   // bytes skipped since the last chunk (not yet reported)
+  std::int64_t pending_from_ = 0;   // where that unreported skip began
+  std::int64_t pending_window_from_ = 0;  // window_from_ before it
+  std::uint32_t pending_skips_ = 0; // how many skips it was made of
   core::Timestamp last_ts_;
   bool started_ = false;
   bool syn_seen_ = false;

@@ -60,6 +60,9 @@ class FlowTable {
 
   // Finds or creates the flow of a decoded IP packet, updates its counters, timestamps and TCP
   // state, and decides the client side of a new flow. Evicts the longest-idle flow when full.
+  // Packets without an IP layer get {nullptr}. The Flow* stays valid until the handler is told
+  // that the flow ended (records never move). Idle order is kept to within one second of
+  // capture time, so expiry and eviction are exact to within that too.
   FlowLookup track(const decode::DecodedPacket& packet);
 
   // Ends flows idle past their timeout at capture time `now`. Cheap when nothing expires

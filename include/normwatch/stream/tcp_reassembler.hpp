@@ -73,8 +73,9 @@ class TcpReassembler {
   // Chunks delivered during the call carry this packet's frame number and timestamp.
   void on_segment(flow::Direction direction, const decode::DecodedPacket& packet, StreamConsumer& consumer);
 
-  // Delivers what is still held (with gap markers for the holes) and ends both directions that
-  // have not ended. Chunks carry `frame_no` and the direction's last timestamp.
+  // Delivers what is still held (with gap markers for the holes) and ends every direction that
+  // has sent a SYN, FIN or data and has not ended yet (a direction that only sent pure ACKs has
+  // no stream to end). Chunks carry `frame_no` and the direction's last timestamp.
   void finish(StreamConsumer& consumer, std::uint64_t frame_no);
 
  private:

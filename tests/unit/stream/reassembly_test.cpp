@@ -256,13 +256,45 @@ TEST(Reassembly, AckPastAHoleWithNothingHeldMarksTheNextChunk) {
   d.feed(s2c(0, "", 8, tf::kAck), 5);  // the server got 5 bytes the sensor did not see
   EXPECT_EQ(d.context.counters().gaps, 1u);
   EXPECT_EQ(d.context.counters().gap_bytes, 5u);
-  d.feed(c2s(3, "defgh"), 6);  // the missing bytes arrive late (reordered capture): old now
-  d.feed(c2s(8, "ijk"), 7);
+  d.feed(c2s(8, "ijk"), 6);
   EXPECT_EQ(d.recorder.text(), "abcijk");
   const auto gaps = d.recorder.gap_markers();
   ASSERT_EQ(gaps.size(), 1u);
   EXPECT_EQ(gaps[0].offset, 8u);
   EXPECT_EQ(gaps[0].gap_bytes, 5u);
+  d.feed(c2s(3, "defgh"), 7);  // too late: the gap was reported
+  EXPECT_EQ(d.recorder.text(), "abcijk");
+}
+
+TEST(Reassembly, DataOvertakenByItsAckIsTakenBackBeforeTheGapIsReported) {
+  // A mirror port may forward the receiver's ACK before the data it acknowledges.
+  Driver d;
+  opened(d);
+  d.feed(c2s(0, "abc"), 4);
+  d.feed(s2c(0, "", 8, tf::kAck), 5);
+  d.feed(c2s(3, "defgh"), 6);
+  d.feed(c2s(8, "ijk"), 7);
+  EXPECT_EQ(d.recorder.text(), "abcdefghijk");
+  EXPECT_TRUE(d.recorder.gap_markers().empty());
+  EXPECT_EQ(d.context.counters().gaps, 0u);
+  EXPECT_EQ(d.context.counters().gap_bytes, 0u);
+}
+
+TEST(Reassembly, LateSegmentInsideAnUnreportedSkipReopensTheHole) {
+  Driver d;
+  opened(d);
+  d.feed(c2s(0, "abc"), 4);
+  d.feed(s2c(0, "", 8, tf::kAck), 5);   // skip 3..8, not reported yet
+  d.feed(c2s(5, "fgh"), 6);             // bytes 5..8 arrive; 3..5 still missing: held again
+  EXPECT_EQ(d.recorder.text(), "abc");
+  EXPECT_EQ(d.context.counters().gaps, 0u);
+  d.feed(s2c(0, "", 8, tf::kAck), 7);   // the next ACK gives up on 3..5 only
+  EXPECT_EQ(d.recorder.text(), "abcfgh");
+  const auto gaps = d.recorder.gap_markers();
+  ASSERT_EQ(gaps.size(), 1u);
+  EXPECT_EQ(gaps[0].offset, 5u);
+  EXPECT_EQ(gaps[0].gap_bytes, 2u);
+  EXPECT_EQ(d.context.counters().gap_bytes, 2u);
 }
 
 TEST(Reassembly, RstEndsBothDirectionsAfterDeliveringHeldData) {
