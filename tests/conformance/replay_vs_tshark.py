@@ -17,18 +17,15 @@ EXPLAINED = {}
 
 
 def tshark_counts(path: str, opts: list) -> tuple:
-    out = subprocess.run(["tshark", "-n", "-r", path, "-qz", "conv,tcp", "-qz", "io,stat,0"] + opts,
+    out = subprocess.run(["tshark", "-n", "-r", path, "-qz", "conv,tcp"] + opts,
                          capture_output=True, text=True, timeout=900).stdout
     streams = sum(1 for line in out.splitlines() if "<->" in line)
+    # capinfos (Wireshark's own frame count; -M: exact numbers) reads the file without dissecting.
+    info = subprocess.run(["capinfos", "-M", "-c", path], capture_output=True, text=True, timeout=900).stdout
     frames = None
-    for line in out.splitlines():
-        # io,stat row: "|  0.0 <> 12.3 |  1426 | 183387 |"
-        if "<>" in line and line.count("|") >= 4:
-            cells = [c.strip() for c in line.split("|") if c.strip()]
-            try:
-                frames = int(cells[1])
-            except (IndexError, ValueError):
-                pass
+    for line in info.splitlines():
+        if line.strip().startswith("Number of packets"):
+            frames = int(line.split(":")[1].strip())
     return frames, streams
 
 
