@@ -97,6 +97,7 @@ std::uint32_t FlowTable::create(const KeyedPacket& keyed, std::uint64_t hash, co
     if (victim != kNoFlow) end_flow(victim, FlowEndReason::evicted);
   }
   const std::uint32_t id = impl_->pool.acquire();
+  if (id == kNoFlow) return kNoFlow;  // cannot happen: a full pool always has a victim
   FlowNode& node = impl_->pool.node(id);
   node.hash = hash;
   Flow& flow = node.flow;
@@ -128,7 +129,10 @@ FlowLookup FlowTable::track(const decode::DecodedPacket& packet) {
     id = kNoFlow;
   }
   const bool created = id == kNoFlow;
-  if (created) id = create(keyed, hash, packet);
+  if (created) {
+    id = create(keyed, hash, packet);
+    if (id == kNoFlow) return {};
+  }
 
   Flow& flow = pool.node(id).flow;
   FlowSide& side = flow.side(keyed.direction);

@@ -44,6 +44,10 @@ void StreamDirection::ensure_window(const Emit& emit) {
 void StreamDirection::on_data(std::int64_t offset, core::Bytes payload, bool fin, const Emit& emit) {
   if (ended_) return;
   std::int64_t end = offset + len(payload);
+  // Data (or a FIN, which takes one sequence number) inside a skip that no chunk has reported
+  // yet: the ACK that caused the skip overtook it (reordering on a mirror port). Nothing was
+  // told to the consumer, so the skip is taken back.
+  if (pending_gap_ != 0 && end + (fin ? 1 : 0) > pending_from_ && offset < next_) take_back_pending_gap();
   // A FIN behind what was already delivered is stale; the first valid FIN wins.
   if (fin && !fin_seen_ && end >= next_) {
     fin_seen_ = true;
@@ -61,9 +65,6 @@ void StreamDirection::place(std::int64_t start, core::Bytes bytes, const Emit& e
   ReassemblyCounters& c = context_->counters();
   Placement p;
   const std::int64_t end = start + len(bytes);
-  // Bytes inside a skip that no chunk has reported yet: the ACK that caused the skip overtook
-  // its data (reordering on a mirror port). Nothing was told to the consumer, so take it back.
-  if (pending_gap_ != 0 && end > pending_from_ && start < next_) take_back_pending_gap();
   if (start < next_) {
     // Old bytes: compare them with what was delivered. A keep-alive probe re-sends one old
     // byte, often garbage, so it is not compared.

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <unordered_map>
+
 #include "flow/flow_test_helpers.hpp"
 
 namespace normwatch::flow::testing {
@@ -269,6 +272,51 @@ TEST(FlowTable, ManyFlowsSurviveIndexGrowthAndRemoval) {
     p.src_ip = core::IpAddress::v4(0x0A000000u + i);
     EXPECT_EQ(table.track(p).created, (i % 2) == 0) << i;
   }
+}
+
+TEST(FlowTable, FirstFrameOfAReassembledDatagramIsItsFirstFragment) {
+  FlowTable table;
+  decode::DecodedPacket p = make_packet({.proto = 17, .frame = 9});
+  p.reassembled = true;
+  p.first_frame_no = 4;
+  EXPECT_EQ(table.track(p).flow->first_frame_no, 4u);
+}
+
+// The idle lists are ordered lazily (a busy flow moves at most once a second): a flow must never
+// end before its timeout, and must end within one second after it.
+TEST(FlowTable, IdleExpiryIsNeverEarlyAndAtMostOneSecondLate) {
+  FlowTableLimits limits;
+  limits.udp_timeout_ns = 10 * core::kNsPerSecond;
+  struct Checker : FlowEndHandler {
+    std::int64_t now = 0;
+    int early = 0;
+    void on_flow_end(Flow& flow, FlowEndReason) override {
+      if (now - flow.last_seen.ns <= 10 * core::kNsPerSecond) ++early;
+    }
+  } checker;
+  FlowTable table(limits, &checker);
+  std::unordered_map<std::uint16_t, std::int64_t> last_seen;
+  std::mt19937 rng(7);
+  std::int64_t now = 0;
+  for (int step = 0; step < 20000; ++step) {
+    now += static_cast<std::int64_t>(rng() % 50'000'000);  // up to 50 ms per packet
+    const auto port = static_cast<std::uint16_t>(1 + rng() % 300);
+    decode::DecodedPacket p = make_packet({.sport = port, .proto = 17});
+    p.ts.ns = now;
+    table.track(p);
+    last_seen[port] = now;
+    checker.now = now;
+    table.expire(core::Timestamp{now});
+    if (step % 500 == 0) {
+      std::size_t stale = 0;
+      for (const auto& [port_seen, ts] : last_seen) {
+        if (now - ts > 11 * core::kNsPerSecond) ++stale;
+      }
+      EXPECT_LE(table.size(), last_seen.size() - stale) << "a flow idle over timeout + 1 s is still there";
+    }
+  }
+  EXPECT_EQ(checker.early, 0);
+  EXPECT_GT(table.counters().expired, 0u);
 }
 
 }  // namespace

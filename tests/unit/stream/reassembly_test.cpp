@@ -280,6 +280,18 @@ TEST(Reassembly, DataOvertakenByItsAckIsTakenBackBeforeTheGapIsReported) {
   EXPECT_EQ(d.context.counters().gap_bytes, 0u);
 }
 
+TEST(Reassembly, FinOvertakenByItsAckStillEndsTheStreamWithoutAGap) {
+  Driver d;
+  opened(d);
+  d.feed(c2s(0, "abc"), 4);
+  d.feed(s2c(0, "", 4, tf::kAck), 5);                 // ACKs "abc" and the FIN not seen yet
+  d.feed(c2s(3, "", tf::kAck | tf::kFin), 6);
+  ASSERT_EQ(d.recorder.ends.size(), 1u);
+  EXPECT_EQ(d.recorder.ends[0].how, StreamEnd::fin);
+  EXPECT_EQ(d.recorder.ends[0].frame_no, 6u);
+  EXPECT_EQ(d.context.counters().gaps, 0u);
+}
+
 TEST(Reassembly, LateSegmentInsideAnUnreportedSkipReopensTheHole) {
   Driver d;
   opened(d);
