@@ -52,15 +52,22 @@ Bytes dns_response(std::uint16_t id, std::string_view name, const core::IpAddres
 
 Bytes http_get(std::string_view host, std::string_view path) {
   Bytes out;
-  ByteWriter(out).text("GET ").text(path).text(" HTTP/1.1\r\nHost: ").text(host)
+  ByteWriter(out)
+      .text("GET ")
+      .text(path)
+      .text(" HTTP/1.1\r\nHost: ")
+      .text(host)
       .text("\r\nUser-Agent: plant-monitor/1.0\r\nAccept: */*\r\n\r\n");
   return out;
 }
 
 Bytes http_response(std::string_view body) {
   Bytes out;
-  ByteWriter(out).text("HTTP/1.1 200 OK\r\nServer: historian/2.4\r\nContent-Type: text/plain\r\nContent-Length: ")
-      .text(std::to_string(body.size())).text("\r\n\r\n").text(body);
+  ByteWriter(out)
+      .text("HTTP/1.1 200 OK\r\nServer: historian/2.4\r\nContent-Type: text/plain\r\nContent-Length: ")
+      .text(std::to_string(body.size()))
+      .text("\r\n\r\n")
+      .text(body);
   return out;
 }
 
@@ -74,19 +81,19 @@ Bytes ntp_client(std::int64_t unix_us) {
   Bytes out;
   ByteWriter w(out);
   w.u8(0x23).u8(0).u8(6).u8(0xEC);  // LI 0, version 4, mode 3; stratum 0; poll 6; precision -20
-  w.u32be(0).u32be(0).u32be(0);      // root delay, root dispersion, reference id
-  w.fill(24, 0);                      // reference, origin and receive timestamps
-  write_ntp_time(w, unix_us);         // transmit timestamp
+  w.u32be(0).u32be(0).u32be(0);     // root delay, root dispersion, reference id
+  w.fill(24, 0);                    // reference, origin and receive timestamps
+  write_ntp_time(w, unix_us);       // transmit timestamp
   return out;
 }
 
 Bytes ntp_server(std::int64_t request_unix_us, std::int64_t receive_unix_us, std::int64_t transmit_unix_us) {
   Bytes out;
   ByteWriter w(out);
-  w.u8(0x24).u8(2).u8(6).u8(0xE9);  // LI 0, version 4, mode 4; stratum 2; poll 6; precision -23
+  w.u8(0x24).u8(2).u8(6).u8(0xE9);                          // LI 0, version 4, mode 4; stratum 2; poll 6; precision -23
   w.u32be(0x00000148).u32be(0x000003A2).u32be(0x0A0A0205);  // root delay, dispersion, ref id 10.10.2.5
-  write_ntp_time(w, receive_unix_us - 16'000'000);  // reference timestamp: last sync
-  write_ntp_time(w, request_unix_us);               // origin: the client's transmit time
+  write_ntp_time(w, receive_unix_us - 16'000'000);          // reference timestamp: last sync
+  write_ntp_time(w, request_unix_us);                       // origin: the client's transmit time
   write_ntp_time(w, receive_unix_us);
   write_ntp_time(w, transmit_unix_us);
   return out;

@@ -55,9 +55,9 @@ class TcpSession {
   // Sends `payload` as `pieces` in list order, then counts the whole payload as sent, so later
   // segments and the peer's ACKs continue after it whether or not every piece was written.
   void send_pieces(Side side, ByteView payload, std::span<const Piece> pieces);
-  void ack(Side side);          // a bare ACK from `side`
-  void close(Side initiator);   // FIN/ACK, FIN/ACK, ACK
-  void reset(Side side);        // RST/ACK
+  void ack(Side side);         // a bare ACK from `side`
+  void close(Side initiator);  // FIN/ACK, FIN/ACK, ACK
+  void reset(Side side);       // RST/ACK
   std::uint32_t next_seq(Side side) const { return next_seq_[index(side)]; }
 
  private:

@@ -16,11 +16,20 @@ class Background final : public Actor {
 
   void step(int cycle, int /*last*/) override {
     switch (cycle) {
-      case 0: dns(); break;
-      case 2: http(); break;
-      case 4: ssh(); break;
-      case 6: ntp(); break;
-      default: break;
+      case 0:
+        dns();
+        break;
+      case 2:
+        http();
+        break;
+      case 4:
+        ssh();
+        break;
+      case 6:
+        ntp();
+        break;
+      default:
+        break;
     }
   }
 

@@ -77,8 +77,8 @@ class Dnp3Master final : public Actor {
     const std::uint8_t seq = peer_.next_unsolicited_seq();
     const auto time_ms = static_cast<std::uint64_t>(ctx_.out().now_us() / 1000 - 3);
     const std::array<Fragment::BinaryEvent, 2> events{{{1, cycle == 3, time_ms}, {5, true, time_ms + 1}}};
-    Fragment report = Fragment::response(kFirFin | dnp3::kAppCon | dnp3::kAppUns | seq,
-                                         dnp3::kUnsolicitedResponse, 0x02, 0x00);  // IIN1: class 1 events
+    Fragment report = Fragment::response(kFirFin | dnp3::kAppCon | dnp3::kAppUns | seq, dnp3::kUnsolicitedResponse,
+                                         0x02, 0x00);  // IIN1: class 1 events
     report.binary_events(events);
     send_each(tcp_, Side::server, peer_.frames(Side::server, report.bytes()));
     ctx_.out().advance_us(3'000);

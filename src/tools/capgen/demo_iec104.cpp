@@ -66,15 +66,20 @@ class Iec104Station final : public Actor {
     peer_.s_frame(Side::client);
   }
 
+  // Select-before-operate on breaker 2002: select (S/E = 1) and execute (S/E = 0), each
+  // activated and confirmed, then terminated.
   void single_command() {
+    constexpr std::uint32_t kIoa = kBreakerIoa + 1;
     for (const bool select : {true, false}) {
-      peer_.i_frame(Side::client, Asdu(iec104::kCScNa1, iec104::kCotActivation, kCa).single_command(kBreakerIoa + 1, true, select));
+      peer_.i_frame(Side::client,
+                    Asdu(iec104::kCScNa1, iec104::kCotActivation, kCa).single_command(kIoa, true, select));
       pause();
       peer_.i_frame(Side::server,
-                    Asdu(iec104::kCScNa1, iec104::kCotActivationCon, kCa).single_command(kBreakerIoa + 1, true, select));
+                    Asdu(iec104::kCScNa1, iec104::kCotActivationCon, kCa).single_command(kIoa, true, select));
       pause();
     }
-    peer_.i_frame(Side::server, Asdu(iec104::kCScNa1, iec104::kCotActivationTerm, kCa).single_command(kBreakerIoa + 1, true, false));
+    peer_.i_frame(Side::server,
+                  Asdu(iec104::kCScNa1, iec104::kCotActivationTerm, kCa).single_command(kIoa, true, false));
     pause();
     peer_.s_frame(Side::client);
   }

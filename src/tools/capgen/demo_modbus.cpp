@@ -15,8 +15,8 @@ class ModbusPoller final : public Actor {
   ModbusPoller(ScenarioContext& ctx, int plc)
       : ctx_(ctx),
         plc_(plc),
-        tcp_(open_session(ctx, endpoints(plant::hmi(), static_cast<std::uint16_t>(49200 + plc), plc == 0 ? plant::plc1() : plant::plc2(),
-                                         modbus::kPort))),
+        tcp_(open_session(ctx, endpoints(plant::hmi(), static_cast<std::uint16_t>(49200 + plc),
+                                         plc == 0 ? plant::plc1() : plant::plc2(), modbus::kPort))),
         peer_(ctx, static_cast<std::uint8_t>(plc + 1), static_cast<std::uint16_t>(plc == 0 ? 0x0100 : 0x2000)) {}
 
   void step(int cycle, int last) override {
@@ -45,7 +45,8 @@ class ModbusPoller final : public Actor {
   void read_registers(int cycle) {
     std::array<std::uint16_t, 10> values{};
     for (std::size_t i = 0; i < values.size(); ++i) {
-      values[i] = static_cast<std::uint16_t>(1000 + 10 * i + static_cast<std::size_t>(cycle) + ctx_.rng().between(0, 3));
+      values[i] =
+          static_cast<std::uint16_t>(1000 + 10 * i + static_cast<std::size_t>(cycle) + ctx_.rng().between(0, 3));
     }
     peer_.transact(tcp_, modbus::read_request(modbus::kReadHoldingRegisters, 0, values.size()),
                    modbus::read_registers_response(modbus::kReadHoldingRegisters, values));

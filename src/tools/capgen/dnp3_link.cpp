@@ -30,8 +30,13 @@ Bytes link_frame(std::uint8_t control, std::uint16_t destination, std::uint16_t 
   Bytes out;
   out.reserve(10 + user_data.size() + 2 * (user_data.size() / kBlock + 1));
   // LENGTH counts control, destination, source and user data, not the CRCs (§9.2.4.1.2).
-  ByteWriter(out).u8(0x05).u8(0x64).u8(static_cast<unsigned>(5 + user_data.size())).u8(control)
-      .u16le(destination).u16le(source);
+  ByteWriter(out)
+      .u8(0x05)
+      .u8(0x64)
+      .u8(static_cast<unsigned>(5 + user_data.size()))
+      .u8(control)
+      .u16le(destination)
+      .u16le(source);
   append_crc(out, out);
   for (std::size_t at = 0; at < user_data.size(); at += kBlock) {
     const ByteView block = user_data.subspan(at, std::min(kBlock, user_data.size() - at));

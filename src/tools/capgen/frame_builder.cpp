@@ -82,16 +82,20 @@ void build_tcp_frame(Bytes& out, const Path& path, const TcpHeader& tcp, ByteVie
 Bytes udp_datagram(const Path& path, std::uint16_t src_port, std::uint16_t dst_port, ByteView payload) {
   Bytes d;
   d.reserve(kUdpHeaderLen + payload.size());
-  ByteWriter(d).u16be(src_port).u16be(dst_port).u16be(static_cast<unsigned>(kUdpHeaderLen + payload.size()))
-      .u16be(0).bytes(payload);
+  ByteWriter(d)
+      .u16be(src_port)
+      .u16be(dst_port)
+      .u16be(static_cast<unsigned>(kUdpHeaderLen + payload.size()))
+      .u16be(0)
+      .bytes(payload);
   std::uint16_t sum = l4_checksum(path, kIpProtoUdp, d);
   if (sum == 0) sum = 0xFFFF;  // RFC 768: a computed zero is sent as all ones
   patch_u16be(d, 6, sum);
   return d;
 }
 
-void build_udp_frame(Bytes& out, const Path& path, std::uint16_t src_port, std::uint16_t dst_port,
-                     ByteView payload, std::uint16_t ip_id) {
+void build_udp_frame(Bytes& out, const Path& path, std::uint16_t src_port, std::uint16_t dst_port, ByteView payload,
+                     std::uint16_t ip_id) {
   const Bytes datagram = udp_datagram(path, src_port, dst_port, payload);
   out.clear();
   write_ethernet(out, path);
@@ -112,7 +116,11 @@ void build_ipv4_fragment_frame(Bytes& out, const Path& path, std::uint8_t protoc
 }
 
 MacAddress host_mac(std::uint32_t host_number) {
-  return {0x02, 0x4E, 0x57, static_cast<std::uint8_t>(host_number >> 16), static_cast<std::uint8_t>(host_number >> 8),
+  return {0x02,
+          0x4E,
+          0x57,
+          static_cast<std::uint8_t>(host_number >> 16),
+          static_cast<std::uint8_t>(host_number >> 8),
           static_cast<std::uint8_t>(host_number)};
 }
 

@@ -65,8 +65,8 @@ struct Ipv4Fragment {
 
 // Each builder clears `out` and writes one frame into it (reusing its capacity).
 void build_tcp_frame(Bytes& out, const Path& path, const TcpHeader& tcp, ByteView payload, std::uint16_t ip_id);
-void build_udp_frame(Bytes& out, const Path& path, std::uint16_t src_port, std::uint16_t dst_port,
-                     ByteView payload, std::uint16_t ip_id);
+void build_udp_frame(Bytes& out, const Path& path, std::uint16_t src_port, std::uint16_t dst_port, ByteView payload,
+                     std::uint16_t ip_id);
 // The UDP header and payload of a datagram, checksummed for `path`: what IPv4 fragments split.
 Bytes udp_datagram(const Path& path, std::uint16_t src_port, std::uint16_t dst_port, ByteView payload);
 void build_ipv4_fragment_frame(Bytes& out, const Path& path, std::uint8_t protocol, ByteView piece,

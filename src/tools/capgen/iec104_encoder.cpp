@@ -21,8 +21,12 @@ Bytes s_frame(std::uint16_t receive_seq) {
 Bytes i_frame(std::uint16_t send_seq, std::uint16_t receive_seq, ByteView asdu) {
   Bytes out;
   // The length octet counts the four control octets and the ASDU (at most 253).
-  ByteWriter(out).u8(kStart).u8(static_cast<unsigned>(4 + asdu.size()))
-      .u16le(static_cast<unsigned>(send_seq << 1)).u16le(static_cast<unsigned>(receive_seq << 1)).bytes(asdu);
+  ByteWriter(out)
+      .u8(kStart)
+      .u8(static_cast<unsigned>(4 + asdu.size()))
+      .u16le(static_cast<unsigned>(send_seq << 1))
+      .u16le(static_cast<unsigned>(receive_seq << 1))
+      .bytes(asdu);
   return out;
 }
 

@@ -20,10 +20,10 @@ inline constexpr std::uint8_t kTestFrAct = 0x43;
 inline constexpr std::uint8_t kTestFrCon = 0x83;
 
 // Type identifications (IEC 60870-5-101 §7.2.1.1).
-inline constexpr std::uint8_t kMSpNa1 = 1;     // single-point information
-inline constexpr std::uint8_t kMMeNc1 = 13;    // measured value, short floating point
-inline constexpr std::uint8_t kCScNa1 = 45;    // single command
-inline constexpr std::uint8_t kCIcNa1 = 100;   // interrogation command
+inline constexpr std::uint8_t kMSpNa1 = 1;    // single-point information
+inline constexpr std::uint8_t kMMeNc1 = 13;   // measured value, short floating point
+inline constexpr std::uint8_t kCScNa1 = 45;   // single command
+inline constexpr std::uint8_t kCIcNa1 = 100;  // interrogation command
 
 // Causes of transmission (§7.2.3).
 inline constexpr std::uint8_t kCotSpontaneous = 3;

@@ -2,7 +2,6 @@
 // normwatch_tools library: `normwatch-capgen SCENARIO -o FILE [--frames N] [--flows N] [--seed N]`
 // or `normwatch-capgen --list`. The same command always writes the same bytes.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <string>
 

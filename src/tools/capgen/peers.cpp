@@ -40,8 +40,8 @@ std::vector<Bytes> Dnp3Peer::frames(Side from, ByteView fragment) {
   const std::uint8_t control = master ? dnp3::kLinkFromMaster : dnp3::kLinkFromOutstation;
   const std::uint16_t destination = master ? outstation_ : master_;
   const std::uint16_t source = master ? master_ : outstation_;
-  auto out = dnp3::link_frames_for(control, destination, source, fragment,
-                                   transport_seq_[static_cast<std::size_t>(from)]);
+  auto out =
+      dnp3::link_frames_for(control, destination, source, fragment, transport_seq_[static_cast<std::size_t>(from)]);
   ++ctx_.pdus().dnp3_fragments;
   ctx_.pdus().dnp3_link_frames += out.size();
   return out;
@@ -51,11 +51,13 @@ void send_each(TcpSession& tcp, Side from, const std::vector<Bytes>& frames) {
   for (const Bytes& f : frames) tcp.send(from, f);
 }
 
-void send_joined(TcpSession& tcp, Side from, const std::vector<Bytes>& frames) {
+Bytes join_frames(const std::vector<Bytes>& frames) {
   Bytes all;
   for (const Bytes& f : frames) all.insert(all.end(), f.begin(), f.end());
-  tcp.send(from, all);
+  return all;
 }
+
+void send_joined(TcpSession& tcp, Side from, const std::vector<Bytes>& frames) { tcp.send(from, join_frames(frames)); }
 
 Bytes Iec104Peer::build_i_frame(Side from, const iec104::Asdu& asdu) {
   ++ctx_.pdus().iec104_apdus;

@@ -58,6 +58,8 @@ class Dnp3Peer {
   std::uint8_t unsolicited_seq_ = 0;
 };
 
+// The link frames back to back (one datagram or one segment).
+Bytes join_frames(const std::vector<Bytes>& frames);
 // Sends each of `frames` as its own TCP segment from `from`.
 void send_each(TcpSession& tcp, Side from, const std::vector<Bytes>& frames);
 // All of `frames` in one TCP segment.

@@ -55,8 +55,8 @@ constexpr std::array kScenarios{
              "Modbus/TCP flows, handshakes first, then FC3 request/response pairs (12-59 byte payloads), one "
              "frame per flow per round, round-robin.",
              scenarios::bench},
-    Scenario{"bench-syn-sweep",
-             "Memory test: --flows (default 100,000) distinct flows, one SYN each.", scenarios::bench_syn_sweep},
+    Scenario{"bench-syn-sweep", "Memory test: --flows (default 100,000) distinct flows, one SYN each.",
+             scenarios::bench_syn_sweep},
 };
 
 }  // namespace

@@ -21,8 +21,9 @@ constexpr std::uint32_t kServers = 16;
 // Flow i: client 10.64.0.0/10 address i / 50 + 1, port 40000 + i % 50; server 10.30.0.(i % 16 + 1).
 Endpoints bench_endpoints(std::uint32_t i) {
   const std::uint32_t host = i / kClientsPerHost + 1;
-  const Host client = make_host(0x100000 + host, ipv4(10, static_cast<std::uint8_t>(64 + (host >> 16)),
-                                                      static_cast<std::uint8_t>(host >> 8), static_cast<std::uint8_t>(host)));
+  const Host client =
+      make_host(0x100000 + host, ipv4(10, static_cast<std::uint8_t>(64 + (host >> 16)),
+                                      static_cast<std::uint8_t>(host >> 8), static_cast<std::uint8_t>(host)));
   const std::uint8_t server_no = static_cast<std::uint8_t>(i % kServers + 1);
   const Host server = make_host(0x1E00 + server_no, ipv4(10, 30, 0, server_no));
   return endpoints(client, static_cast<std::uint16_t>(40000 + i % kClientsPerHost), server, modbus::kPort);
@@ -30,17 +31,24 @@ Endpoints bench_endpoints(std::uint32_t i) {
 
 struct BenchFlow {
   TcpSession tcp;
-  Bytes request;   // prebuilt ADUs; bytes 0-1 (transaction id) patched per transaction
+  Bytes request;  // prebuilt ADUs; bytes 0-1 (transaction id) patched per transaction
   Bytes response;
   std::uint16_t transaction = 0;
 };
 
 void emit_round(ScenarioContext& ctx, BenchFlow& flow, std::uint64_t round) {
   switch (round) {
-    case 0: flow.tcp.syn(); return;
-    case 1: flow.tcp.syn_ack(); return;
-    case 2: flow.tcp.handshake_ack(); return;
-    default: break;
+    case 0:
+      flow.tcp.syn();
+      return;
+    case 1:
+      flow.tcp.syn_ack();
+      return;
+    case 2:
+      flow.tcp.handshake_ack();
+      return;
+    default:
+      break;
   }
   if ((round - 3) % 2 == 0) {
     ++flow.transaction;
@@ -67,9 +75,10 @@ void bench(ScenarioContext& ctx) {
     std::vector<std::uint16_t> values(quantity);
     for (std::uint16_t q = 0; q < quantity; ++q) values[q] = static_cast<std::uint16_t>(ctx.rng().next());
     const auto unit = static_cast<std::uint8_t>(i % 247 + 1);
-    flows.push_back(BenchFlow{open_session(ctx, bench_endpoints(i)),
-                              modbus::adu(0, unit, modbus::read_request(modbus::kReadHoldingRegisters, 0, quantity)),
-                              modbus::adu(0, unit, modbus::read_registers_response(modbus::kReadHoldingRegisters, values))});
+    flows.push_back(
+        BenchFlow{open_session(ctx, bench_endpoints(i)),
+                  modbus::adu(0, unit, modbus::read_request(modbus::kReadHoldingRegisters, 0, quantity)),
+                  modbus::adu(0, unit, modbus::read_registers_response(modbus::kReadHoldingRegisters, values))});
   }
   for (std::uint64_t round = 0; ctx.out().frames() < frames; ++round) {
     for (BenchFlow& flow : flows) {

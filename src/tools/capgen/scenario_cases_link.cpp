@@ -32,8 +32,8 @@ void iec104_start_and_report(ScenarioContext& ctx, TcpSession& tcp) {
   peer.u_frame(Side::client, iec104::kStartDtAct);
   peer.u_frame(Side::server, iec104::kStartDtCon);
   ctx.out().advance_us(50'000);
-  peer.i_frame(Side::server,
-               iec104::Asdu(iec104::kMMeNc1, iec104::kCotSpontaneous, plant::kIec104CommonAddress).measured_float(1001, 49.98f, 0));
+  peer.i_frame(Side::server, iec104::Asdu(iec104::kMMeNc1, iec104::kCotSpontaneous, plant::kIec104CommonAddress)
+                                 .measured_float(1001, 49.98f, 0));
   peer.s_frame(Side::client);
   tcp.close(Side::client);
 }
@@ -44,10 +44,12 @@ std::vector<std::int32_t> analog_values(std::size_t count) {
   return v;
 }
 
-Bytes joined(const std::vector<Bytes>& frames) {
-  Bytes all;
-  for (const Bytes& f : frames) all.insert(all.end(), f.begin(), f.end());
-  return all;
+dnp3::Fragment class0_poll(std::uint8_t seq) {
+  return dnp3::Fragment::request(kFirFin | seq, dnp3::kRead).all_objects(60, 1);
+}
+
+dnp3::Fragment analog_response(std::uint8_t seq, std::span<const std::int32_t> values) {
+  return dnp3::Fragment::response(kFirFin | seq, dnp3::kResponse, 0, 0).analog_inputs(0, values);
 }
 
 UdpFlow dnp3_udp_flow(ScenarioContext& ctx) {
@@ -57,12 +59,11 @@ UdpFlow dnp3_udp_flow(ScenarioContext& ctx) {
 }  // namespace
 
 void vlan_qinq(ScenarioContext& ctx) {
-  TcpSession tagged = open_session(ctx, endpoints(plant::hmi(), 49401, plant::plc1(), modbus::kPort,
-                                                  {VlanTag{kTpidDot1Q, 100, 0}}));
+  TcpSession tagged =
+      open_session(ctx, endpoints(plant::hmi(), 49401, plant::plc1(), modbus::kPort, {VlanTag{kTpidDot1Q, 100, 0}}));
   modbus_polls(ctx, tagged);
-  TcpSession double_tagged =
-      open_session(ctx, endpoints(plant::iec104_station(), 50201, plant::rtu(), iec104::kPort,
-                                  {VlanTag{kTpidDot1ad, 200, 0}, VlanTag{kTpidDot1Q, 10, 5}}));
+  TcpSession double_tagged = open_session(ctx, endpoints(plant::iec104_station(), 50201, plant::rtu(), iec104::kPort,
+                                                         {VlanTag{kTpidDot1ad, 200, 0}, VlanTag{kTpidDot1Q, 10, 5}}));
   iec104_start_and_report(ctx, double_tagged);
 }
 
@@ -82,37 +83,35 @@ void udp_dnp3(ScenarioContext& ctx) {
   Dnp3Peer dnp(ctx, plant::kDnp3Master, plant::kDnp3Outstation);
   // Class 0 poll; the 60-point response needs two link frames, sent in one datagram.
   const std::uint8_t seq = dnp.next_request_seq();
-  flow.send(Side::client, joined(dnp.frames(Side::client, dnp3::Fragment::request(kFirFin | seq, dnp3::kRead).all_objects(60, 1).bytes())));
+  flow.send(Side::client, join_frames(dnp.frames(Side::client, class0_poll(seq).bytes())));
   ctx.out().advance_us(5'000);
-  const auto values = analog_values(60);
-  flow.send(Side::server,
-            joined(dnp.frames(Side::server, dnp3::Fragment::response(kFirFin | seq, dnp3::kResponse, 0, 0).analog_inputs(0, values).bytes())));
+  flow.send(Side::server, join_frames(dnp.frames(Side::server, analog_response(seq, analog_values(60)).bytes())));
   ctx.out().advance_us(500'000);
+
   // An unsolicited event report and the master's confirm.
   const std::uint8_t useq = dnp.next_unsolicited_seq();
-  const std::array<dnp3::Fragment::BinaryEvent, 1> events{{{4, true, static_cast<std::uint64_t>(ctx.out().now_us() / 1000)}}};
-  flow.send(Side::server,
-            joined(dnp.frames(Side::server, dnp3::Fragment::response(kFirFin | dnp3::kAppCon | dnp3::kAppUns | useq,
-                                                                     dnp3::kUnsolicitedResponse, 0x02, 0)
-                                                  .binary_events(events)
-                                                  .bytes())));
+  const auto now_ms = static_cast<std::uint64_t>(ctx.out().now_us() / 1000);
+  const std::array<dnp3::Fragment::BinaryEvent, 1> events{{{4, true, now_ms}}};
+  constexpr std::uint8_t kUnsolicited = kFirFin | dnp3::kAppCon | dnp3::kAppUns;
+  const auto report =
+      dnp3::Fragment::response(kUnsolicited | useq, dnp3::kUnsolicitedResponse, 0x02, 0).binary_events(events);
+  flow.send(Side::server, join_frames(dnp.frames(Side::server, report.bytes())));
   ctx.out().advance_us(2'000);
-  flow.send(Side::client,
-            joined(dnp.frames(Side::client, dnp3::Fragment::request(kFirFin | dnp3::kAppUns | useq, dnp3::kConfirm).bytes())));
+  const auto confirm = dnp3::Fragment::request(kFirFin | dnp3::kAppUns | useq, dnp3::kConfirm);
+  flow.send(Side::client, join_frames(dnp.frames(Side::client, confirm.bytes())));
 }
 
 void ipv4_fragments(ScenarioContext& ctx) {
   UdpFlow flow = dnp3_udp_flow(ctx);
   Dnp3Peer dnp(ctx, plant::kDnp3Master, plant::kDnp3Outstation);
   constexpr std::size_t kPiece = 512;
-  const auto values = analog_values(200);  // about 1.3 kB of link frames: three fragments
+  const auto values = analog_values(200);  // about 1.4 kB of link frames: three fragments
   const std::array<std::size_t, 3> reverse{2, 1, 0};
   for (int round = 0; round < 2; ++round) {
     const std::uint8_t seq = dnp.next_request_seq();
-    flow.send(Side::client, joined(dnp.frames(Side::client, dnp3::Fragment::request(kFirFin | seq, dnp3::kRead).all_objects(60, 1).bytes())));
+    flow.send(Side::client, join_frames(dnp.frames(Side::client, class0_poll(seq).bytes())));
     ctx.out().advance_us(5'000);
-    const Bytes response =
-        joined(dnp.frames(Side::server, dnp3::Fragment::response(kFirFin | seq, dnp3::kResponse, 0, 0).analog_inputs(0, values).bytes()));
+    const Bytes response = join_frames(dnp.frames(Side::server, analog_response(seq, values).bytes()));
     if (round == 0) {
       flow.send_fragmented(Side::server, response, kPiece);
     } else {

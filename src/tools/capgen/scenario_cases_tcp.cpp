@@ -167,15 +167,15 @@ void tcp_midstream(ScenarioContext& ctx) {
   Dnp3Peer dnp(ctx, plant::kDnp3Master, plant::kDnp3Outstation);
   const std::array<std::int32_t, 4> analogs{10, 20, 30, 40};
   constexpr std::uint8_t kFirFin = dnp3::kAppFir | dnp3::kAppFin;
-  send_each(link, Side::server,
-            dnp.frames(Side::server, dnp3::Fragment::response(kFirFin | 5, dnp3::kResponse, 0, 0).analog_inputs(0, analogs).bytes()));
+  const auto early = dnp3::Fragment::response(kFirFin | 5, dnp3::kResponse, 0, 0).analog_inputs(0, analogs);
+  send_each(link, Side::server, dnp.frames(Side::server, early.bytes()));
   link.ack(Side::client);
   think(ctx);
-  send_each(link, Side::client,
-            dnp.frames(Side::client, dnp3::Fragment::request(kFirFin | 6, dnp3::kRead).all_objects(60, 1).bytes()));
+  const auto poll = dnp3::Fragment::request(kFirFin | 6, dnp3::kRead).all_objects(60, 1);
+  send_each(link, Side::client, dnp.frames(Side::client, poll.bytes()));
   think(ctx);
-  send_each(link, Side::server,
-            dnp.frames(Side::server, dnp3::Fragment::response(kFirFin | 6, dnp3::kResponse, 0, 0).analog_inputs(0, analogs).bytes()));
+  const auto answer = dnp3::Fragment::response(kFirFin | 6, dnp3::kResponse, 0, 0).analog_inputs(0, analogs);
+  send_each(link, Side::server, dnp.frames(Side::server, answer.bytes()));
   link.reset(Side::client);
 }
 

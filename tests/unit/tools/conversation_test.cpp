@@ -1,11 +1,12 @@
 // TcpSession and UdpFlow: sequence and acknowledgement numbers (RFC 793 §3.3), and the imperfect
 // streams built from Pieces, checked by reassembling them in the test.
+#include "capgen/conversation.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
 #include <map>
 
-#include "capgen/conversation.hpp"
 #include "tools/tools_test_helpers.hpp"
 
 namespace normwatch::tools::capgen {
@@ -123,7 +124,8 @@ TEST_F(TcpSessionTest, MidstreamStartSendsDataWithoutHandshake) {
 TEST(UdpFlow, PortsFollowTheSide) {
   test::MemorySink sink;
   Emitter out(sink);
-  UdpFlow flow(out, Endpoints{Host{host_mac(1), ipv4(10, 0, 0, 1)}, Host{host_mac(2), ipv4(10, 0, 0, 2)}, 53001, 53, {}});
+  UdpFlow flow(out,
+               Endpoints{Host{host_mac(1), ipv4(10, 0, 0, 1)}, Host{host_mac(2), ipv4(10, 0, 0, 2)}, 53001, 53, {}});
   flow.send(Side::client, test::hex("01"));
   flow.send(Side::server, test::hex("02"));
   const auto a = test::parse_frame(sink.frames[0].bytes);

@@ -8,8 +8,8 @@
 #include "capgen/background_encoder.hpp"
 #include "capgen/checksum.hpp"
 #include "capgen/dnp3_encoder.hpp"
-#include "capgen/iec104_encoder.hpp"
 #include "capgen/frame_builder.hpp"
+#include "capgen/iec104_encoder.hpp"
 #include "capgen/modbus_encoder.hpp"
 #include "tools/tools_test_helpers.hpp"
 
@@ -57,10 +57,10 @@ TEST(Dnp3, LongFragmentSpansTransportSegments) {
   std::uint8_t seq = 62;
   const auto frames = dnp3::link_frames_for(dnp3::kLinkFromOutstation, 1, 10, fragment, seq);
   ASSERT_EQ(frames.size(), 3u);
-  EXPECT_EQ(frames[0][2], 255);                 // 5 + transport header + 249 bytes
-  EXPECT_EQ(frames[0][10], 0x40 | 62);          // FIR
-  EXPECT_EQ(frames[1][10], 63);                 // neither FIR nor FIN
-  EXPECT_EQ(frames[2][10], 0x80 | 0);           // FIN, sequence wrapped at 64
+  EXPECT_EQ(frames[0][2], 255);         // 5 + transport header + 249 bytes
+  EXPECT_EQ(frames[0][10], 0x40 | 62);  // FIR
+  EXPECT_EQ(frames[1][10], 63);         // neither FIR nor FIN
+  EXPECT_EQ(frames[2][10], 0x80 | 0);   // FIN, sequence wrapped at 64
   EXPECT_EQ(frames[2][2], 5 + 1 + (532 - 2 * 249));
   EXPECT_EQ(seq, 1);
 }
@@ -68,7 +68,8 @@ TEST(Dnp3, LongFragmentSpansTransportSegments) {
 TEST(Dnp3, ResponseObjects) {
   const std::array<bool, 2> inputs{true, false};
   const std::array<std::int32_t, 1> analogs{-2};
-  const auto f = dnp3::Fragment::response(0xC3, dnp3::kResponse, 0x00, 0x00).binary_inputs(4, inputs).analog_inputs(7, analogs);
+  const auto f =
+      dnp3::Fragment::response(0xC3, dnp3::kResponse, 0x00, 0x00).binary_inputs(4, inputs).analog_inputs(7, analogs);
   EXPECT_EQ(f.bytes(), hex("c3 81 00 00  01 02 00 04 05 81 01  1e 01 01 07 00 07 00 01 fe ff ff ff"));
 }
 
@@ -118,12 +119,14 @@ TEST(Iec104, SequenceNumbersAdvanceAndWrap) {
 TEST(Iec104, SingleCommandSelectBit) {
   const auto select = iec104::Asdu(iec104::kCScNa1, iec104::kCotActivation, 1).single_command(2002, true, true);
   EXPECT_EQ(select.bytes(), hex("2d 01 06 00 01 00 d2 07 00 81"));
-  const auto negative = iec104::Asdu(iec104::kCScNa1, iec104::kCotActivationCon, 1, true).single_command(2002, false, false);
+  const auto negative =
+      iec104::Asdu(iec104::kCScNa1, iec104::kCotActivationCon, 1, true).single_command(2002, false, false);
   EXPECT_EQ(negative.bytes()[2], 0x47);
 }
 
 TEST(Background, DnsQueryAndResponse) {
-  EXPECT_EQ(background::dns_query(0x1234, "a.bc"), hex("12 34 01 00 00 01 00 00 00 00 00 00 01 61 02 62 63 00 00 01 00 01"));
+  EXPECT_EQ(background::dns_query(0x1234, "a.bc"),
+            hex("12 34 01 00 00 01 00 00 00 00 00 00 01 61 02 62 63 00 00 01 00 01"));
   const Bytes response = background::dns_response(0x1234, "a.bc", test_ip(), 60);
   EXPECT_EQ(Bytes(response.end() - 16, response.end()), hex("c0 0c 00 01 00 01 00 00 00 3c 00 04 0a 0a 02 32"));
 }

@@ -1,11 +1,12 @@
 // Frames from frame_builder read back by the tests' own parser: header fields, VLAN tags, padding
 // to the Ethernet minimum, and checksums verified over the pseudo-header (RFC 793, 768, 8200).
+#include "capgen/frame_builder.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
 
 #include "capgen/emitter.hpp"
-#include "capgen/frame_builder.hpp"
 #include "tools/tools_test_helpers.hpp"
 
 namespace normwatch::tools::capgen {
@@ -115,7 +116,8 @@ TEST(FrameBuilder, Ipv4FragmentsReassembleToTheDatagram) {
       EXPECT_EQ(this_id, id);
     }
     id = this_id;
-    std::copy(f.begin() + static_cast<std::ptrdiff_t>(p->l4), f.begin() + static_cast<std::ptrdiff_t>(p->l3 + p->ip_total),
+    std::copy(f.begin() + static_cast<std::ptrdiff_t>(p->l4),
+              f.begin() + static_cast<std::ptrdiff_t>(p->l3 + p->ip_total),
               rebuilt.begin() + static_cast<std::ptrdiff_t>(offset));
   }
   EXPECT_EQ(rebuilt, datagram);

@@ -1,10 +1,11 @@
 // Scenarios: the table, determinism (same options, same bytes; another seed, other bytes), and
 // the benchmark scenarios' shape (exact frame count, handshakes first, small payloads, flows).
+#include "capgen/scenario.hpp"
+
 #include <gtest/gtest.h>
 
 #include <set>
 
-#include "capgen/scenario.hpp"
 #include "tools/tools_test_helpers.hpp"
 
 namespace normwatch::tools::capgen {

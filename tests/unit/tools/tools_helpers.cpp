@@ -1,9 +1,11 @@
 // Test helpers for the capture generator (see tools_test_helpers.hpp).
-#include "tools/tools_test_helpers.hpp"
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+
+#include "tools/tools_test_helpers.hpp"
 
 namespace normwatch::tools::capgen::test {
 namespace {
@@ -54,7 +56,8 @@ std::optional<ParsedFrame> parse_frame(ByteView f) {
   } else if (p.protocol == 17) {
     p.src_port = be16(f, p.l4);
     p.dst_port = be16(f, p.l4 + 2);
-    p.payload.assign(f.begin() + static_cast<std::ptrdiff_t>(p.l4 + 8), f.begin() + static_cast<std::ptrdiff_t>(ip_end));
+    p.payload.assign(f.begin() + static_cast<std::ptrdiff_t>(p.l4 + 8),
+                     f.begin() + static_cast<std::ptrdiff_t>(ip_end));
   }
   return p;
 }
@@ -133,7 +136,9 @@ Bytes read_bytes(const std::filesystem::path& path) {
 }
 
 std::filesystem::path scratch_dir(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("normwatch-capgen-test-" + name);
+  // The process id keeps concurrent runs (several developers share a machine) apart.
+  auto dir =
+      std::filesystem::temp_directory_path() / ("normwatch-capgen-test-" + name + "-" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;

@@ -21,7 +21,9 @@ struct CapturedFrame {
 
 class MemorySink final : public FrameSink {
  public:
-  void write(std::int64_t ts_us, ByteView frame) override { frames.push_back({ts_us, Bytes(frame.begin(), frame.end())}); }
+  void write(std::int64_t ts_us, ByteView frame) override {
+    frames.push_back({ts_us, Bytes(frame.begin(), frame.end())});
+  }
   std::vector<CapturedFrame> frames;
 };
 

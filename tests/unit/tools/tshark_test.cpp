@@ -16,9 +16,9 @@
 namespace normwatch::tools::capgen {
 namespace {
 
-constexpr const char* kChecks =
-    " -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE -o ip.check_checksum:TRUE";
-constexpr const char* kBadFrames = R"("_ws.malformed || _ws.expert.severity >= error || _ws.expert.group == \"Checksum\"")";
+constexpr const char* kChecks = " -o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE -o ip.check_checksum:TRUE";
+constexpr const char* kBadFrames =
+    R"("_ws.malformed || _ws.expert.severity >= error || _ws.expert.group == \"Checksum\"")";
 
 struct TsharkCounts {
   std::uint64_t frames = 0;
@@ -56,9 +56,10 @@ std::uint64_t count_values(const std::string& column) {
 }
 
 TsharkCounts tshark_counts(const std::string& file, const std::string& options) {
-  const std::string command = "tshark -n" + options + " -r " + file +
-                              " -T fields -E separator=/t -E occurrence=a -E aggregator=,"
-                              " -e _ws.col.Protocol -e mbtcp.trans_id -e dnp3.start -e dnp3.al.func -e iec60870_104.type";
+  const std::string command =
+      "tshark -n" + options + " -r " + file +
+      " -T fields -E separator=/t -E occurrence=a -E aggregator=,"
+      " -e _ws.col.Protocol -e mbtcp.trans_id -e dnp3.start -e dnp3.al.func -e iec60870_104.type";
   std::istringstream lines(test::run_command(command));
   TsharkCounts c;
   std::string line;
@@ -81,7 +82,8 @@ TsharkCounts tshark_counts(const std::string& file, const std::string& options) 
 class TsharkVerdict : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!test::have_tshark()) GTEST_SKIP() << "tshark is not installed: Wireshark's verdict on the generated captures was not checked";
+    if (!test::have_tshark())
+      GTEST_SKIP() << "tshark is not installed: Wireshark's verdict on the generated captures was not checked";
   }
 };
 
@@ -94,8 +96,8 @@ TEST_F(TsharkVerdict, GeneratedCapturesDecodeCleanly) {
     ASSERT_TRUE(written) << written.error();
     const Expectation expect = expectation_for(e.scenario);
 
-    const std::string bad = test::run_command("tshark -n" + std::string(kChecks) + expect.tshark_options + " -r " + file +
-                                              " -Y " + kBadFrames);
+    const std::string bad = test::run_command("tshark -n" + std::string(kChecks) + expect.tshark_options + " -r " +
+                                              file + " -Y " + kBadFrames);
     EXPECT_EQ(bad, "") << "frames tshark marks malformed, in error, or with a bad checksum";
 
     TsharkCounts seen = tshark_counts(file, expect.tshark_options);
