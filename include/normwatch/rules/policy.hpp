@@ -101,7 +101,7 @@ struct PolicyFinding {
 class Policy {
  public:
   // Loads and validates a policy file. All problems are reported, not just the first.
-  static core::Result<std::shared_ptr<const Policy>, std::vector<Diagnostic>> load(const std::string& path);
+  static core::Result<std::unique_ptr<Policy>, std::vector<Diagnostic>> load(const std::string& path);
   ~Policy();
 
   const PolicyMeta& meta() const;
