@@ -18,8 +18,9 @@ import sys
 VOLATILE_KEYS = {"wall_seconds", "packets_per_second", "ndpi"}
 
 
-def normalise(line: str) -> str:
-    line = line.rstrip("\n")
+def normalise(line: str, source: str) -> str:
+    # Paths of the source tree differ between checkouts: baselines say {source}.
+    line = line.rstrip("\n").replace(os.path.abspath(source), "{source}")
     try:
         obj = json.loads(line)
     except ValueError:
@@ -32,13 +33,14 @@ def normalise(line: str) -> str:
 
 def run_case(normwatch: str, source: str, case_dir: str) -> list:
     with open(os.path.join(case_dir, "args")) as f:
-        args = [a.strip().replace("{source}", source) for a in f if a.strip() and not a.startswith("#")]
+        args = [a.strip().replace("{source}", os.path.abspath(source)) for a in f
+                if a.strip() and not a.startswith("#")]
     env = dict(os.environ, TZ="UTC", LC_ALL="C")
     proc = subprocess.run([normwatch] + args, capture_output=True, text=True, env=env, timeout=600)
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
         raise SystemExit(f"{os.path.basename(case_dir)}: normwatch exited {proc.returncode}")
-    return [normalise(l) + "\n" for l in proc.stdout.splitlines()]
+    return [normalise(l, source) + "\n" for l in proc.stdout.splitlines()]
 
 
 def main() -> int:
