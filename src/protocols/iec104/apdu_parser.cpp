@@ -9,11 +9,16 @@ namespace normwatch::protocols::iec104 {
 
 namespace {
 
+// Little-endian field of `width` (1..4) octets at `at`, 0 when it does not fit.
 std::uint32_t read_le(core::Bytes b, std::size_t at, std::size_t width) {
   if (at > b.size() || width > b.size() - at) return 0;
-  std::uint32_t v = 0;
-  for (std::size_t i = 0; i < width; ++i) v |= static_cast<std::uint32_t>(b[at + i]) << (8 * i);
-  return v;
+  const auto o = [&](std::size_t i) { return static_cast<std::uint32_t>(b[at + i]); };
+  switch (width) {
+    case 1: return o(0);
+    case 2: return o(0) | (o(1) << 8);
+    case 3: return o(0) | (o(1) << 8) | (o(2) << 16);
+    default: return width == 0 ? 0 : o(0) | (o(1) << 8) | (o(2) << 16) | (o(3) << 24);
+  }
 }
 
 std::uint8_t octet(core::Bytes b, std::size_t at) { return static_cast<std::uint8_t>(b[at]); }
@@ -129,11 +134,16 @@ void layout_objects(Asdu& a) {
 constexpr UFunction kUFunctions[6] = {UFunction::startdt_act, UFunction::startdt_con, UFunction::stopdt_act,
                                       UFunction::stopdt_con,  UFunction::testfr_act,  UFunction::testfr_con};
 
-Apci parse_control(core::Bytes c, std::uint8_t length) {
-  Apci apci;
+void parse_control(core::Bytes c, std::uint8_t length, Apci& apci) {
+  const std::uint8_t c0 = octet(c, 0), c1 = octet(c, 1), c2 = octet(c, 2), c3 = octet(c, 3);
   apci.length = length;
-  for (std::size_t i = 0; i < 4; ++i) apci.control[i] = octet(c, i);
-  const std::uint8_t c0 = apci.control[0], c1 = apci.control[1], c2 = apci.control[2], c3 = apci.control[3];
+  apci.control[0] = c0;
+  apci.control[1] = c1;
+  apci.control[2] = c2;
+  apci.control[3] = c3;
+  apci.tx = 0;
+  apci.rx = 0;
+  apci.u = UFunction::none;
   const auto rx = static_cast<std::uint16_t>((c2 | (c3 << 8)) >> 1);
   if ((c0 & 0x01) == 0) {
     apci.format = ApciFormat::i;
@@ -150,7 +160,6 @@ Apci parse_control(core::Bytes c, std::uint8_t length) {
     if (std::popcount(bits) == 1) apci.u = kUFunctions[std::countr_zero(bits)];
     apci.reserved_bits = c1 != 0 || c2 != 0 || c3 != 0;
   }
-  return apci;
 }
 
 }  // namespace
@@ -174,75 +183,79 @@ InformationObject Asdu::object(std::size_t i) const {
   return o;
 }
 
-Asdu parse_asdu(core::Bytes bytes, const Widths& widths) {
-  Asdu a;
+void parse_asdu_into(core::Bytes bytes, const Widths& widths, Asdu& a) {
   a.widths = widths;
   a.bytes = bytes;
+  a.body = {};
+  a.header_complete = false;
+  a.ioa_count = 0;
+  a.objects_available = 0;
+  a.defect = {};
+  a.type = 0;
+  a.sq = false;
+  a.num = 0;
+  a.cot = 0;
+  a.negative = false;
+  a.test = false;
+  a.has_oa = widths.cot == 2;
+  a.oa = 0;
+  a.ca = 0;
   const std::size_t header = widths.header_size();
-  core::ByteReader r(bytes);
-  if (auto type = r.u8()) {
-    a.type = *type;
-    a.info = &type_info(a.type);
+  // Fields in order; a short ASDU keeps what it has (reads stop at its end).
+  const std::size_t n = bytes.size();
+  if (n > 0) a.type = octet(bytes, 0);
+  a.info = &type_info(a.type);
+  if (n > 1) {
+    a.sq = (octet(bytes, 1) & 0x80) != 0;
+    a.num = static_cast<std::uint8_t>(octet(bytes, 1) & 0x7F);
   }
-  if (auto vsq = r.u8()) {
-    a.sq = (*vsq & 0x80) != 0;
-    a.num = static_cast<std::uint8_t>(*vsq & 0x7F);
+  if (n > 2) {
+    const std::uint8_t cot = octet(bytes, 2);
+    a.cot = static_cast<std::uint8_t>(cot & 0x3F);
+    a.negative = (cot & 0x40) != 0;
+    a.test = (cot & 0x80) != 0;
   }
-  if (auto cot = r.u8()) {
-    a.cot = static_cast<std::uint8_t>(*cot & 0x3F);
-    a.negative = (*cot & 0x40) != 0;
-    a.test = (*cot & 0x80) != 0;
+  if (widths.cot == 2 && n > 3) a.oa = octet(bytes, 3);
+  if (n < header) {
+    a.defect = {ParseErrorCode::asdu_too_short, static_cast<std::uint16_t>(n), static_cast<std::uint16_t>(header)};
+    return;
   }
-  if (widths.cot == 2) {
-    a.has_oa = true;
-    a.oa = r.u8().value_or(0);
-  }
-  const auto ca = r.uint_le(widths.ca);
-  a.ca = static_cast<std::uint16_t>(ca.value_or(0));
-  if (bytes.size() < header) {
-    a.defect = {ParseErrorCode::asdu_too_short, static_cast<std::uint16_t>(bytes.size()),
-                static_cast<std::uint16_t>(header)};
-    return a;
-  }
+  a.ca = static_cast<std::uint16_t>(read_le(bytes, 2u + widths.cot, widths.ca));
   a.header_complete = true;
   a.body = bytes.subspan(header);
   if (a.num == 0) {
     a.defect = {ParseErrorCode::zero_objects};
-    return a;
+    return;
   }
   layout_objects(a);
-  return a;
 }
 
-core::Result<Pdu, ParseError> parse_apdu(core::Bytes bytes, const Widths& widths) {
-  if (bytes.empty()) return core::unexpected(ParseError{ParseErrorCode::truncated, 0, 2});
-  if (octet(bytes, 0) != kStartByte) return core::unexpected(ParseError{ParseErrorCode::bad_start, octet(bytes, 0)});
-  if (bytes.size() < 2) return core::unexpected(ParseError{ParseErrorCode::truncated, 1, 2});
+ParseError parse_apdu_into(core::Bytes bytes, const Widths& widths, Pdu& pdu) {
+  if (bytes.empty()) return {ParseErrorCode::truncated, 0, 2};
+  if (octet(bytes, 0) != kStartByte) return {ParseErrorCode::bad_start, octet(bytes, 0)};
+  if (bytes.size() < 2) return {ParseErrorCode::truncated, 1, 2};
   const std::uint8_t length = octet(bytes, 1);
-  if (length < kMinApduLength || length > kMaxApduLength) {
-    return core::unexpected(ParseError{ParseErrorCode::bad_length, length});
-  }
+  if (length < kMinApduLength || length > kMaxApduLength) return {ParseErrorCode::bad_length, length};
   const std::size_t total = std::size_t{length} + 2;
   const auto given = static_cast<std::uint16_t>(bytes.size() > 0xFFFF ? 0xFFFF : bytes.size());
-  if (bytes.size() < total) {
-    return core::unexpected(ParseError{ParseErrorCode::truncated, given, static_cast<std::uint16_t>(total)});
-  }
-  if (bytes.size() > total) {
-    return core::unexpected(ParseError{ParseErrorCode::trailing_bytes, given, static_cast<std::uint16_t>(total)});
-  }
-  Pdu pdu;
+  if (bytes.size() < total) return {ParseErrorCode::truncated, given, static_cast<std::uint16_t>(total)};
+  if (bytes.size() > total) return {ParseErrorCode::trailing_bytes, given, static_cast<std::uint16_t>(total)};
   pdu.bytes = bytes;
-  pdu.apci = parse_control(bytes.subspan(2, 4), length);
+  parse_control(bytes.subspan(2, 4), length, pdu.apci);
+  pdu.defect = {};
+  pdu.has_asdu = false;
   switch (pdu.apci.format) {
     case ApciFormat::i:
-      pdu.asdu = parse_asdu(bytes.subspan(6), widths);
+      parse_asdu_into(bytes.subspan(6), widths, pdu.asdu);
       pdu.has_asdu = pdu.asdu.header_complete;
       pdu.defect = pdu.asdu.defect;
       break;
     case ApciFormat::s:
+      pdu.asdu = Asdu{};
       if (length != kMinApduLength) pdu.defect = {ParseErrorCode::bad_apdu_length, 'S', length};
       break;
     case ApciFormat::u:
+      pdu.asdu = Asdu{};
       if (length != kMinApduLength) {
         pdu.defect = {ParseErrorCode::bad_apdu_length, 'U', length};
       } else if (pdu.apci.u == UFunction::none) {
@@ -251,6 +264,19 @@ core::Result<Pdu, ParseError> parse_apdu(core::Bytes bytes, const Widths& widths
       }
       break;
   }
+  return {};
+}
+
+Asdu parse_asdu(core::Bytes bytes, const Widths& widths) {
+  Asdu a;
+  parse_asdu_into(bytes, widths, a);
+  return a;
+}
+
+core::Result<Pdu, ParseError> parse_apdu(core::Bytes bytes, const Widths& widths) {
+  Pdu pdu;
+  const ParseError error = parse_apdu_into(bytes, widths, pdu);
+  if (error.failed()) return core::unexpected(error);
   return pdu;
 }
 

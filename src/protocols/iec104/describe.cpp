@@ -177,13 +177,12 @@ void describe_objects(const Pdu& pdu, core::FieldWriter& out) {
   if (!pdu.has_asdu) return;
   const Asdu& a = pdu.asdu;
   out.begin_array("objects");
-  for (std::size_t i = 0; i < a.objects_available; ++i) {
-    const InformationObject o = a.object(i);
+  a.for_each_object([&out](const InformationObject& o) {
     out.begin_object({});
     out.unsigned_integer("ioa", o.ioa);
     write_value(o.value(), out);
     out.end_object();
-  }
+  });
   out.end_array();
 }
 

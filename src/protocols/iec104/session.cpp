@@ -129,12 +129,12 @@ class Iec104Session::Impl {
     apdu_reports_ = 0;
     limit_reported_ = false;
     role_conflict_now_ = false;
-    auto parsed = parse_apdu(bytes, config_.widths);
-    if (!parsed) {  // the framer hands over whole APDUs only; kept for safety
-      report(parsed.error().anomaly(), reported(sender_), frame_no, format_reason(parsed.error(), reason_));
+    const ParseError error = parse_apdu_into(bytes, config_.widths, pdu_);
+    if (error.failed()) {  // the framer hands over whole APDUs only; kept for safety
+      report(error.anomaly(), reported(sender_), frame_no, format_reason(error, reason_));
       return;
     }
-    const Pdu& pdu = *parsed;
+    const Pdu& pdu = pdu_;
     ++counters_.apdus;
     observe_roles(pdu);
     const Side from = reported(sender_);
@@ -159,10 +159,7 @@ class Iec104Session::Impl {
     if (pdu.has_asdu) {
       check_asdu_header(pdu.asdu, config_, findings_);
       if (config_.check_element_values) {
-        for (std::size_t i = 0; i < pdu.asdu.objects_available; ++i) {
-          const InformationObject o = pdu.asdu.object(i);
-          check_element(o.value(), o.ioa, findings_);
-        }
+        pdu.asdu.for_each_object([this](const InformationObject& o) { check_element(o.value(), o.ioa, findings_); });
       }
       if (!pdu.malformed()) counters_.objects += pdu.asdu.num;
     }
@@ -412,6 +409,7 @@ class Iec104Session::Impl {
   std::size_t apdu_reports_ = 0;
   bool limit_reported_ = false;
   bool role_conflict_now_ = false;
+  Pdu pdu_;  // parsed in place; records point to it for the duration of the callback
   Findings findings_;
   LinkEvents link_events_;
   std::array<char, 64> reason_{};

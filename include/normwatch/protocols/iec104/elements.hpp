@@ -46,10 +46,11 @@ struct FileFields {
   std::uint8_t chs = 0;    // checksum (last section/segment)
   std::uint8_t los = 0;    // length of segment
   std::uint8_t sof = 0;    // status of file (directory): STATUS, LFD 0x20, FOR 0x40, FA 0x80
-  core::Bytes segment;     // segment data (valid while the APDU is)
 };
 
-// One decoded element. `layout` says which members mean something (see ElementLayout).
+// One decoded element. `layout` says which members mean something (see ElementLayout). Kept small
+// (at most 80 bytes) so that making one per object costs a few stores; a segment's data is a view
+// of the element (InformationObject::segment()), not a member.
 struct ElementValue {
   ElementLayout layout = ElementLayout::opaque;
   bool complete = false;       // the element had all its bytes
@@ -96,6 +97,7 @@ struct ElementValue {
   constexpr bool blocked() const { return (quality & quality::kBlocked) != 0; }
   constexpr bool overflow() const { return (quality & quality::kOverflow) != 0; }
 };
+static_assert(sizeof(ElementValue) <= 80, "ElementValue is built per object: keep it small");
 
 // Decodes one element (the bytes after its IOA). Short input leaves the missing fields at 0 and
 // `complete` false; it never reads past `element`.

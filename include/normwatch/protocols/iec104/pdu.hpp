@@ -60,6 +60,12 @@ struct InformationObject {
   TimeTag time = TimeTag::none;
 
   ElementValue value() const { return decode_element(layout, time, element); }
+  // F_SG_NA_1: the segment data after NOF, NOS and LOS (at most LOS octets); empty otherwise.
+  core::Bytes segment() const {
+    if (layout != ElementLayout::segment || element.size() <= 4) return {};
+    const std::size_t los = static_cast<std::uint8_t>(element[3]);
+    return element.subspan(4, los < element.size() - 4 ? los : element.size() - 4);
+  }
 };
 
 struct Asdu {
@@ -87,7 +93,52 @@ struct Asdu {
   std::uint32_t ioa(std::size_t i) const;
   // Object i (i < objects_available) with its element bytes.
   InformationObject object(std::size_t i) const;
+  // Calls f(const InformationObject&) for each of the objects_available objects, in order, in
+  // O(1) per object.
+  template <class F>
+  void for_each_object(F&& f) const;
 };
+
+namespace detail {
+// Little-endian address of `width` octets at `at`; the caller has checked that it is inside `b`.
+inline std::uint32_t load_address(core::Bytes b, std::size_t at, std::size_t width) {
+  std::uint32_t v = 0;
+  for (std::size_t i = 0; i < width; ++i) v |= static_cast<std::uint32_t>(b[at + i]) << (8 * i);
+  return v;
+}
+}  // namespace detail
+
+template <class F>
+void Asdu::for_each_object(F&& f) const {
+  const TypeInfo& t = *info;
+  if (t.variable_size()) {
+    for (std::size_t i = 0; i < objects_available; ++i) f(object(i));
+    return;
+  }
+  // Fixed-size elements: objects_available objects lie wholly inside body (parse_asdu checked).
+  const std::size_t width = widths.ioa;
+  const std::size_t size = t.element_size;
+  InformationObject o;
+  o.layout = t.layout;
+  o.time = t.time;
+  if (sq) {
+    if (objects_available == 0) return;
+    const std::uint32_t first = detail::load_address(body, 0, width);
+    for (std::size_t i = 0; i < objects_available; ++i) {
+      o.ioa = first + static_cast<std::uint32_t>(i);
+      o.element = body.subspan(width + i * size, size);
+      f(static_cast<const InformationObject&>(o));
+    }
+    return;
+  }
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < objects_available; ++i) {
+    o.ioa = detail::load_address(body, at, width);
+    o.element = body.subspan(at + width, size);
+    f(static_cast<const InformationObject&>(o));
+    at += width + size;
+  }
+}
 
 struct Pdu {
   static constexpr ProtocolId kProtocol = ProtocolId::iec104;
@@ -106,8 +157,13 @@ struct Pdu {
 // ASDU still yields a Pdu, with `defect` set and every field that could be read.
 core::Result<Pdu, ParseError> parse_apdu(core::Bytes apdu, const Widths& widths = {});
 
+// The same, filling `out` in place (the hot path: no copy of the Pdu). Returns the error, or a
+// ParseError with code none on success; on error `out` is left unspecified.
+ParseError parse_apdu_into(core::Bytes apdu, const Widths& widths, Pdu& out);
+
 // Parses an ASDU (the bytes after the control field) with the given field widths.
 Asdu parse_asdu(core::Bytes asdu, const Widths& widths = {});
+void parse_asdu_into(core::Bytes asdu, const Widths& widths, Asdu& out);
 
 // The IEC 104 keys of decode-jsonl.md: apci, tx, rx, u, asdu{type,sq,num,cot,neg,test,oa,ca,ioa}.
 void describe(const Pdu& pdu, core::FieldWriter& out);

@@ -163,3 +163,26 @@ TEST(Asdu, TypeTableFacts) {
 
 }  // namespace
 }  // namespace normwatch::protocols::iec104
+
+namespace normwatch::protocols::iec104 {
+namespace {
+
+TEST(Asdu, ForEachObjectAgreesWithObjectAt) {
+  for (const char* text : {"0d 02 03 00 01 00 01 00 00 00 00 80 3f 00 02 00 00 00 00 00 40 00",
+                           "01 84 14 00 01 00 0a 00 00 01 00 01 00", "7d 01 0d 00 01 00 00 00 00 01 00 01 02 aa bb",
+                           "0d 03 03 00 01 00 01 00 00 00 00 80 3f 00"}) {
+    const auto bytes = test::hex(text);
+    const Asdu a = parse_asdu(core::Bytes(bytes));
+    std::size_t i = 0;
+    a.for_each_object([&](const InformationObject& o) {
+      const InformationObject expected = a.object(i++);
+      EXPECT_EQ(o.ioa, expected.ioa) << text;
+      EXPECT_EQ(o.element.data(), expected.element.data()) << text;
+      EXPECT_EQ(o.element.size(), expected.element.size()) << text;
+    });
+    EXPECT_EQ(i, a.objects_available) << text;
+  }
+}
+
+}  // namespace
+}  // namespace normwatch::protocols::iec104

@@ -118,12 +118,7 @@ const std::vector<Vector>& vectors() {
       {122, "01 00 00 02", [](const ElementValue& e) { EXPECT_EQ(e.file.nof, 1); EXPECT_EQ(e.low_nibble(), 2); }},
       {123, "01 00 01 03 5a", [](const ElementValue& e) { EXPECT_EQ(e.qualifier, 3); EXPECT_EQ(e.file.chs, 0x5a); }},
       {124, "01 00 01 03", [](const ElementValue& e) { EXPECT_EQ(e.low_nibble(), 3); }},
-      {125, "01 00 01 03 aa bb cc",
-       [](const ElementValue& e) {
-         EXPECT_EQ(e.file.los, 3);
-         ASSERT_EQ(e.file.segment.size(), 3u);
-         EXPECT_EQ(e.file.segment[2], std::byte{0xcc});
-       }},
+      {125, "01 00 01 03 aa bb cc", [](const ElementValue& e) { EXPECT_EQ(e.file.los, 3); }},
       {126, cat("02 00 00 01 00 20", kCp56), [](const ElementValue& e) { EXPECT_EQ(e.file.lof, 256u); EXPECT_EQ(e.file.sof, 0x20); expect_cp56(e.time); }},
       {127, cat(cat("01 00", kCp56), kCp56), [](const ElementValue& e) { expect_cp56(e.time); expect_cp56(e.time_end); }},
   };
@@ -212,6 +207,19 @@ TEST(Elements, OversizedByOneByteIsALengthMismatch) {
     EXPECT_EQ(a.defect.code, ParseErrorCode::asdu_length_mismatch);
     EXPECT_EQ(a.objects_available, 1);
   }
+}
+
+TEST(Elements, SegmentDataIsAViewOfTheElement) {
+  const auto bytes = hex("7d 01 0d 00 01 00 00 00 00 01 00 01 03 aa bb cc");
+  const Asdu a = parse_asdu(core::Bytes(bytes));
+  const InformationObject o = a.object(0);
+  ASSERT_EQ(o.segment().size(), 3u);
+  EXPECT_EQ(o.segment()[2], std::byte{0xcc});
+  // A LOS larger than what is there is clamped to the element.
+  const auto cut = hex("01 00 01 09 aa");
+  const InformationObject short_one{0, core::Bytes(cut), ElementLayout::segment, TimeTag::none};
+  EXPECT_EQ(short_one.segment().size(), 1u);
+  EXPECT_FALSE(short_one.value().complete);
 }
 
 TEST(Elements, ShortElementIsIncompleteNotARead) {
