@@ -35,6 +35,8 @@ class PcapLive : public PacketSource {
   CaptureStats stats() const override;
   const std::string& error_message() const override { return error_; }
   const std::string& name() const override { return name_; }
+  // Non-fatal problem found while opening (e.g. promiscuous mode not supported); empty if none.
+  const std::string& warning() const { return warning_; }
   void interrupt() override;
   int link_type() const { return link_type_; }
 
@@ -46,6 +48,7 @@ class PcapLive : public PacketSource {
   std::unique_ptr<Handle> handle_;
   std::string name_;
   std::string error_;
+  std::string warning_;
   CaptureStats stats_;
   int link_type_ = 0;
 };

@@ -2,6 +2,7 @@
 // as Wireshark numbers frames (decode output and evidence refer to these numbers).
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include "normwatch/core/byte_reader.hpp"
@@ -14,6 +15,7 @@ enum class LinkType : int {
   null_bsd = 0,     // DLT_NULL: BSD loopback, 4-byte host-order address family
   ethernet = 1,     // DLT_EN10MB
   raw = 12,         // DLT_RAW on most platforms (IPv4 or IPv6 by version nibble)
+  raw_openbsd = 14, // DLT_RAW on OpenBSD, found in old files (Wireshark reads 14 as raw IP too)
   loop = 108,       // DLT_LOOP: OpenBSD loopback, network-order family
   raw_alt = 101,    // LINKTYPE_RAW as written in pcap files
   ipv4 = 228,       // LINKTYPE_IPV4
@@ -21,6 +23,15 @@ enum class LinkType : int {
   linux_sll = 113,  // DLT_LINUX_SLL
   linux_sll2 = 276, // DLT_LINUX_SLL2
 };
+
+inline constexpr std::array<int, 10> kDecodableLinkTypes{0, 1, 12, 14, 101, 108, 113, 228, 229, 276};
+
+constexpr bool is_decodable_link_type(int dlt) {
+  for (int t : kDecodableLinkTypes) {
+    if (t == dlt) return true;
+  }
+  return false;
+}
 
 struct RawFrame {
   core::Timestamp ts;

@@ -20,7 +20,7 @@ enum class DecodeAnomaly : std::uint8_t {
   truncated_ipv6,
   bad_ipv6_extension,      // extension header chain runs past the packet
   bad_ip_version,          // version nibble does not match the link type or ethertype
-  fragment_overlap,        // IPv4 fragments that overlap with different bytes
+  fragment_overlap,        // IP fragments that overlap with different bytes (first copy wins)
   fragment_too_large,      // reassembled datagram would exceed 65535 or the configured cap
   fragment_table_full,     // no room for another datagram under reassembly (oldest evicted)
   fragment_timeout,        // datagram never completed before its timeout
@@ -31,6 +31,10 @@ enum class DecodeAnomaly : std::uint8_t {
   bad_udp_length,
   bad_udp_checksum,        // counted only
   snaplen_truncated,       // frame captured shorter than on the wire: payload incomplete
+  // Added with the decoder implementation (appended so earlier values keep their numbers):
+  unsupported_link_type,   // frame of a link type the decoder does not know
+  bad_tcp_option,          // option length < 2 or past the header, window scale > 14
+  too_many_fragments,      // datagram split into more fragments than the configured cap
   kCount
 };
 
@@ -39,5 +43,12 @@ inline constexpr std::size_t kDecodeAnomalyCount = static_cast<std::size_t>(Deco
 std::string_view name(DecodeAnomaly anomaly);
 
 using DecodeAnomalyCounts = std::array<std::uint64_t, kDecodeAnomalyCount>;
+
+// The anomalies of one frame, one bit per DecodeAnomaly (DecodedPacket::anomalies).
+using DecodeAnomalySet = std::uint32_t;
+static_assert(kDecodeAnomalyCount <= 32, "DecodeAnomalySet holds one bit per anomaly");
+constexpr DecodeAnomalySet anomaly_bit(DecodeAnomaly anomaly) {
+  return DecodeAnomalySet{1} << static_cast<unsigned>(anomaly);
+}
 
 }  // namespace normwatch::decode

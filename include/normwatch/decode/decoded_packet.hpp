@@ -8,6 +8,7 @@
 #include "normwatch/core/byte_reader.hpp"
 #include "normwatch/core/ip_address.hpp"
 #include "normwatch/core/timestamp.hpp"
+#include "normwatch/decode/anomaly.hpp"
 
 namespace normwatch::decode {
 
@@ -52,8 +53,8 @@ struct DecodedPacket {
   std::uint8_t ttl = 0;               // TTL or hop limit
   core::Bytes ip_packet;              // the IP header through the end of the IP payload (what nDPI
                                       // takes); for reassembled fragments, the rebuilt datagram
-  bool reassembled = false;           // payload comes from reassembled IPv4 fragments
-  std::uint64_t first_frame_no = 0;   // for reassembled datagrams: frame of the first fragment
+  bool reassembled = false;           // payload comes from reassembled IP fragments (v4 or v6)
+  std::uint64_t first_frame_no = 0;   // for reassembled datagrams: earliest frame of its fragments
 
   // Layer 4
   Transport transport = Transport::none;
@@ -62,6 +63,11 @@ struct DecodedPacket {
   TcpInfo tcp;
   core::Bytes payload;                // transport payload (TCP/UDP data)
   bool payload_truncated = false;     // snaplen cut the payload: bytes are missing at the end
+
+  // Every anomaly found in this frame (also the counted-only ones such as bad checksums), so a
+  // later stage can attach them to the frame's events.
+  DecodeAnomalySet anomalies = 0;
+  bool has(DecodeAnomaly anomaly) const { return (anomalies & anomaly_bit(anomaly)) != 0; }
 };
 
 }  // namespace normwatch::decode
