@@ -26,7 +26,8 @@ protocols::ProbeResult probe(core::Bytes bytes, bool is_udp) {
     // exception (kept lenient: devices append bytes) a defined code.
     const bool assigned = function_shape(function).cls != FunctionClass::unassigned;
     if (assigned && !exception && !plausible_pdu(function, length - 1U)) return ProbeResult::no;
-    if (exception && length >= 3 && !is_defined_exception_code(static_cast<std::uint8_t>(bytes[kMbapSize + 1]))) {
+    if (exception && length >= 3 && bytes.size() > kMbapSize + 1 &&
+        !is_defined_exception_code(static_cast<std::uint8_t>(bytes[kMbapSize + 1]))) {
       return ProbeResult::no;
     }
     const std::size_t total = kMbapSize - 1 + length;

@@ -186,13 +186,15 @@ SessionCounters replay_connections(const std::vector<TcpSegment>& segments, std:
     }
     if (seg.payload.empty()) continue;
     const auto len = static_cast<std::uint32_t>(seg.payload.size());
-    const auto offset = static_cast<std::int32_t>(start - d.next);
+    // Sequence arithmetic modulo 2^32: "behind" when start lies in the half before next.
+    const std::uint32_t ahead = start - d.next;
+    const std::uint32_t behind = d.next - start;
     core::Bytes bytes(seg.payload);
     bool gap = false;
-    if (offset < 0) {
-      if (static_cast<std::uint32_t>(-offset) >= len) continue;  // retransmission
-      bytes = bytes.subspan(static_cast<std::size_t>(-offset));
-    } else if (offset > 0) {
+    if (ahead != 0 && ahead >= 0x80000000U) {
+      if (behind >= len) continue;  // retransmission
+      bytes = bytes.subspan(behind);
+    } else if (ahead != 0) {
       gap = true;
     }
     d.next = start + len;

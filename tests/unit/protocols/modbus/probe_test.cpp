@@ -36,6 +36,11 @@ TEST(ModbusProbe, SeveralAdus) {
   EXPECT_EQ(probe_hex("00 01 00 00 00 06 0A 03 00 05 00 02 00 02 00 05 00 06"), ProbeResult::no);
 }
 
+TEST(ModbusProbe, ExceptionHeaderWithoutItsCodeYet) {
+  // Found by fuzzing: the code byte was read before checking it was there.
+  EXPECT_EQ(probe_hex("FE 09 00 00 00 43 CE FF"), ProbeResult::maybe);
+}
+
 TEST(ModbusProbe, TooFewBytesIsMaybe) {
   EXPECT_EQ(probe_hex(""), ProbeResult::maybe);
   EXPECT_EQ(probe_hex("00 01 00 00"), ProbeResult::maybe);
