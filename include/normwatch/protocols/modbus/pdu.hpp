@@ -201,8 +201,8 @@ struct Pdu {
   bool is_exception() const { return (function & kExceptionBit) != 0; }
   bool has(std::uint32_t field) const { return (present & field) != 0; }
   const FunctionShape& shape() const { return function_shape(function); }
-  // A request that changes data in the server (FC5, 6, 15, 16, 21, 22, 23 and UMAS writes are
-  // left to rules).
+  // A request of the write category (FC5, 6, 15, 16, 22, 23). FC21 file writes and UMAS are in
+  // the file and program categories (shape().category).
   bool is_write() const { return direction == Direction::request && shape().category == FunctionCategory::write; }
 
   // Address and quantity of the data concerned: the PDU's own, else (responses) its request's.

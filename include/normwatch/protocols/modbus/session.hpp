@@ -38,6 +38,9 @@ struct SessionCounters {
   std::uint64_t anomaly(Anomaly a) const { return anomalies[static_cast<std::size_t>(a)]; }
 };
 
+// Records and anomalies carry in `from` the sender's Modbus role as decided from content
+// (client for the side that sends requests), which may differ from the stream side the flow
+// layer passed to on_stream when its guess was wrong.
 class ModbusSession final : public protocols::Session {
  public:
   explicit ModbusSession(PduSink& sink, const Config& config = {});
