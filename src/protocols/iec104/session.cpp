@@ -43,6 +43,9 @@ std::string_view type_name(std::uint8_t type) {
   return n.empty() ? std::string_view("undefined type") : n;
 }
 
+// An APDU is at most 255 bytes: buffering more per direction would only cost memory.
+constexpr std::size_t frame_cap(std::size_t configured) { return configured < kMaxApduBytes ? configured : kMaxApduBytes; }
+
 // Evidence about roles, weakest first: a stronger kind overrides a weaker one.
 enum class Evidence : std::uint8_t { none, asdu, u_frame };
 
@@ -55,8 +58,8 @@ class Iec104Session::Impl {
         config_(config),
         link_(config),
         commands_(config.limits.max_outstanding_commands),
-        dirs_{Direction{FrameAssembler(max_frame), ApduFramer(config.widths)},
-              Direction{FrameAssembler(max_frame), ApduFramer(config.widths)}} {}
+        dirs_{Direction{FrameAssembler(frame_cap(max_frame)), ApduFramer(config.widths)},
+              Direction{FrameAssembler(frame_cap(max_frame)), ApduFramer(config.widths)}} {}
 
   void on_stream(Side from, core::Bytes bytes, bool gap_before, const SegmentContext& ctx) {
     ctx_ = ctx;

@@ -362,6 +362,20 @@ TEST(Session, ConfigurableWidthsInTheSession) {
   EXPECT_EQ(h.sink.anomaly_names(), Names{});
 }
 
+TEST(Session, FrameCapIsAnObservableLimit) {
+  Harness h(Config{}, 64);  // SessionConfig::max_frame_bytes below the 255-byte APDU maximum: an
+                            // APDU that must be buffered across segments beyond it is dropped
+  std::string asdu = "0d 0a 03 00 01 00";
+  for (int i = 0; i < 10; ++i) asdu += " 0" + std::to_string(i) + " 00 00 00 00 80 3f 00";
+  const std::string apdu = i_frame(0, 0, asdu);  // 92 bytes, split over two segments
+  h.server(apdu.substr(0, 60));
+  h.server(apdu.substr(60) + " " + std::string(test::kTestfrAct));
+  ASSERT_FALSE(h.sink.anomalies.empty());
+  EXPECT_EQ(h.sink.anomalies[0].name, "iec104.frame_too_large");
+  ASSERT_EQ(h.sink.pdus.size(), 1u);  // the TESTFR act after it
+  EXPECT_EQ(h.sink.pdus[0].json, R"({"apci":"U","u":"TESTFR_ACT"})");
+}
+
 TEST(Session, DatagramsAreFramedLikeStreamBytes) {
   test::RecordingSink sink;
   Iec104Session s(sink, Config{}, 4096);
