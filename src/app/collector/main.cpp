@@ -1,0 +1,156 @@
+// normwatch-collector: the collector's command line (issue 7 §3, §4).
+//   normwatch-collector --listen tcp://*:7700 --db FILE --key collector.key --allow DIR [--pub EP]
+//   normwatch-collector --listen ... --db FILE --plaintext-lab            (lab only, no security)
+//   normwatch-collector query --db FILE [--sensor S] [--rule R] [--severity S[+]] [--kind K]
+//                             [--from T] [--to T] [--zone Z] [--limit N] [--json]
+//   normwatch-collector sensors --db FILE [--json]
+// Exit status: 0 success, 1 runtime error (cannot listen, bad key, bad database), 2 bad usage.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+
+#include "normwatch/collector/query.hpp"
+#include "normwatch/collector/server.hpp"
+#include "normwatch/version.hpp"
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void on_signal(int) { g_stop.store(true); }
+
+int serve(normwatch::collector::ServerOptions options) {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+  auto server = normwatch::collector::Server::open(std::move(options));
+  if (!server) {
+    std::fprintf(stderr, "normwatch-collector: %s\n", server.error().c_str());
+    return 1;
+  }
+  if (auto r = (*server)->run(g_stop); !r) {
+    std::fprintf(stderr, "normwatch-collector: %s\n", r.error().c_str());
+    return 1;
+  }
+  return 0;
+}
+
+std::unique_ptr<normwatch::collector::EventStore> open_read_only(const std::string& db) {
+  normwatch::collector::StoreOptions options;
+  options.read_only = true;
+  auto store = normwatch::collector::EventStore::open(db, options);
+  if (!store) {
+    std::fprintf(stderr, "normwatch-collector: %s\n", store.error().c_str());
+    return nullptr;
+  }
+  return std::move(*store);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"normwatch-collector: receives normwatch sensor events over ZeroMQ (CURVE) and stores them in SQLite"};
+  app.set_version_flag("--version",
+                       fmt::format("normwatch-collector {} (git {})", normwatch::kVersion, normwatch::kGitRevision));
+
+  normwatch::collector::ServerOptions serve_options;
+  std::string key;
+  std::string allow;
+  std::string db;
+  std::string sync = "full";
+  int commit_ms = 10;
+  app.add_option("--listen", serve_options.listen, "ZeroMQ endpoint to listen on, e.g. tcp://*:7700");
+  app.add_option("--db", db, "SQLite database file (created if missing)");
+  app.add_option("--key", key, "The collector's CURVE secret key file (normwatch keygen NAME writes NAME.key)");
+  app.add_option("--allow", allow, "Directory of the .pub files of the sensors to accept (name.pub: name = key name)");
+  app.add_option("--pub", serve_options.pub, "Re-publish accepted events on a PUB socket at this endpoint");
+  app.add_flag("--plaintext-lab", serve_options.plaintext_lab,
+               "Accept unencrypted, unauthenticated sensors (a lab only; the sensors need it too)");
+  app.add_option("--sync", sync, "SQLite durability of an acknowledged commit: full (survives a power cut) or normal")
+      ->check(CLI::IsMember({"full", "normal"}))
+      ->capture_default_str();
+  app.add_option("--commit-ms", commit_ms, "Longest wait before a batch of events is committed and acknowledged")
+      ->check(CLI::Range(1, 10'000))
+      ->capture_default_str();
+  app.add_option("--commit-events", serve_options.commit_events, "Commit once this many events are pending")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  app.add_flag("--bind-sensor-ids", serve_options.require_sensor_matches_key,
+               "Quarantine events whose sensor id differs from the name of the key that delivered them");
+
+  normwatch::collector::QueryFilter filter;
+  std::string query_db;
+  bool query_json = false;
+  auto* query = app.add_subcommand("query", "List stored events (a table, or the stored JSON lines with --json)");
+  query->add_option("--db", query_db, "SQLite database file")->required();
+  query->add_option("--sensor", filter.sensor, "Only this sensor");
+  query->add_option("--rule", filter.rule, "Only this rule id, e.g. MB-01");
+  query->add_option("--severity", filter.severity, "Only this severity (info..critical); high+ = high and critical");
+  query->add_option("--kind", filter.kind, "Only this kind (norm_violation, segmentation, anomaly, health, loss, ...)");
+  query->add_option("--from", filter.from, "Events at or after this capture time (RFC 3339 UTC or Unix seconds)");
+  query->add_option("--to", filter.to, "Events before this capture time (RFC 3339 UTC or Unix seconds)");
+  query->add_option("--zone", filter.zone, "Events from or to this zone");
+  query->add_option("--limit", filter.limit, "At most this many events");
+  query->add_flag("--json", query_json, "Print the stored canonical JSON lines");
+
+  std::string sensors_db;
+  bool sensors_json = false;
+  auto* sensors = app.add_subcommand("sensors", "Show each sensor's last heartbeat, coverage and sequence gaps");
+  sensors->add_option("--db", sensors_db, "SQLite database file")->required();
+  sensors->add_flag("--json", sensors_json, "One JSON object per sensor");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+
+  if (*query) {
+    auto store = open_read_only(query_db);
+    if (!store) return 1;
+    auto n = normwatch::collector::print_events(*store, filter, query_json, stdout);
+    if (!n) {
+      std::fprintf(stderr, "normwatch-collector: %s\n", n.error().c_str());
+      return n.error().starts_with("unknown") || n.error().starts_with("bad time") ? 2 : 1;
+    }
+    return 0;
+  }
+  if (*sensors) {
+    auto store = open_read_only(sensors_db);
+    if (!store) return 1;
+    const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    auto n = normwatch::collector::print_sensors(*store, sensors_json, stdout, now);
+    if (!n) {
+      std::fprintf(stderr, "normwatch-collector: %s\n", n.error().c_str());
+      return 1;
+    }
+    return 0;
+  }
+  if (serve_options.listen.empty() || db.empty()) {
+    std::fprintf(stderr, "normwatch-collector: --listen and --db are required (or use the query / sensors commands)\n%s",
+                 app.help().c_str());
+    return 2;
+  }
+  serve_options.db = db;
+  serve_options.key = key;
+  serve_options.allow_dir = allow;
+  serve_options.sync_full = sync == "full";
+  serve_options.commit_interval = std::chrono::milliseconds(commit_ms);
+  return serve(std::move(serve_options));
+}

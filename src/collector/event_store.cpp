@@ -1,0 +1,294 @@
+// EventStore: schema, de-duplicating insert, gap and per-sensor bookkeeping (see event_store.hpp).
+#include "normwatch/collector/event_store.hpp"
+
+namespace normwatch::collector {
+
+namespace {
+
+constexpr std::string_view kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', 'normwatch.collector/1');
+CREATE TABLE IF NOT EXISTS events(
+  id INTEGER PRIMARY KEY,
+  sensor TEXT NOT NULL, epoch INTEGER NOT NULL, seq INTEGER NOT NULL,
+  ts TEXT NOT NULL, kind TEXT NOT NULL, severity TEXT NOT NULL, rule_id TEXT,
+  source_zone TEXT, destination_zone TEXT,
+  principal TEXT NOT NULL, received_ns INTEGER NOT NULL,
+  line TEXT NOT NULL,
+  UNIQUE(sensor, epoch, seq));
+CREATE INDEX IF NOT EXISTS events_ts ON events(ts);
+CREATE INDEX IF NOT EXISTS events_kind ON events(kind, sensor);
+CREATE INDEX IF NOT EXISTS events_severity ON events(severity);
+CREATE INDEX IF NOT EXISTS events_rule ON events(rule_id) WHERE rule_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_source_zone ON events(source_zone) WHERE source_zone IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_destination_zone ON events(destination_zone) WHERE destination_zone IS NOT NULL;
+CREATE TABLE IF NOT EXISTS epochs(
+  sensor TEXT NOT NULL, epoch INTEGER NOT NULL, first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL,
+  events INTEGER NOT NULL, duplicates INTEGER NOT NULL,
+  first_received_ns INTEGER NOT NULL, last_received_ns INTEGER NOT NULL,
+  PRIMARY KEY(sensor, epoch)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS gaps(
+  sensor TEXT NOT NULL, epoch INTEGER NOT NULL, first_missing INTEGER NOT NULL, last_missing INTEGER NOT NULL,
+  detected_ns INTEGER NOT NULL,
+  PRIMARY KEY(sensor, epoch, first_missing)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sensors(
+  sensor TEXT PRIMARY KEY, principal TEXT NOT NULL, first_received_ns INTEGER NOT NULL,
+  last_received_ns INTEGER NOT NULL, events INTEGER NOT NULL, duplicates INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rejected(
+  id INTEGER PRIMARY KEY, received_ns INTEGER NOT NULL, principal TEXT NOT NULL, reason TEXT NOT NULL,
+  line BLOB NOT NULL);
+)sql";
+
+// SQLite stores integers as signed 64 bits; sequence numbers above that are refused at parse
+// time by nlohmann (unsigned) — clamp defensively anyway.
+std::int64_t as_sql(std::uint64_t v) { return static_cast<std::int64_t>(v & 0x7FFF'FFFF'FFFF'FFFFULL); }
+
+}  // namespace
+
+core::Result<std::unique_ptr<EventStore>, std::string> EventStore::open(const std::filesystem::path& path,
+                                                                        StoreOptions options) {
+  if (options.read_only && !std::filesystem::exists(path)) {
+    return core::unexpected("no database at " + path.string());
+  }
+  auto db = Database::open(path, options.read_only);
+  if (!db) return core::unexpected(db.error());
+  std::unique_ptr<EventStore> store(new EventStore(std::move(*db), options));
+  if (!options.read_only) {
+    if (auto r = store->prepare_schema(); !r) return core::unexpected("database " + path.string() + ": " + r.error());
+  }
+  return store;
+}
+
+core::Result<void, std::string> EventStore::prepare_schema() {
+  if (auto r = db_.exec("PRAGMA journal_mode=WAL"); !r) return r;
+  if (auto r = db_.exec(options_.sync_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"); !r) return r;
+  if (auto r = db_.exec(kSchema); !r) return r;
+  struct Prepared {
+    Statement* into;
+    std::string_view sql;
+  };
+  const Prepared prepared[] = {
+      {&insert_event_,
+       "INSERT OR IGNORE INTO events(sensor, epoch, seq, ts, kind, severity, rule_id, source_zone, destination_zone, "
+       "principal, received_ns, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"},
+      {&insert_rejected_, "INSERT INTO rejected(received_ns, principal, reason, line) VALUES (?1, ?2, ?3, ?4)"},
+      {&upsert_epoch_,
+       "INSERT OR REPLACE INTO epochs(sensor, epoch, first_seq, last_seq, events, duplicates, first_received_ns, "
+       "last_received_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
+      {&delete_gaps_, "DELETE FROM gaps WHERE sensor = ?1 AND epoch = ?2"},
+      {&insert_gap_,
+       "INSERT OR REPLACE INTO gaps(sensor, epoch, first_missing, last_missing, detected_ns) VALUES (?1, ?2, ?3, ?4, "
+       "?5)"},
+      {&upsert_sensor_,
+       "INSERT OR REPLACE INTO sensors(sensor, principal, first_received_ns, last_received_ns, events, duplicates) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+      {&select_epoch_,
+       "SELECT first_seq, last_seq, events, duplicates, first_received_ns, last_received_ns FROM epochs "
+       "WHERE sensor = ?1 AND epoch = ?2"},
+      {&select_gaps_, "SELECT first_missing, last_missing, detected_ns FROM gaps WHERE sensor = ?1 AND epoch = ?2"},
+      {&select_sensor_,
+       "SELECT principal, first_received_ns, last_received_ns, events, duplicates FROM sensors WHERE sensor = ?1"},
+  };
+  for (const Prepared& p : prepared) {
+    auto stmt = db_.prepare(p.sql);
+    if (!stmt) return core::unexpected(stmt.error());
+    *p.into = std::move(*stmt);
+  }
+  rejected_rows_ = static_cast<std::uint64_t>(db_.scalar("SELECT count(*) FROM rejected").value_or(0));
+  return {};
+}
+
+core::Result<void, std::string> EventStore::begin() {
+  if (in_transaction_) return {};
+  if (auto r = db_.exec("BEGIN IMMEDIATE"); !r) return r;
+  in_transaction_ = true;
+  return {};
+}
+
+core::Result<EventStore::EpochState*, std::string> EventStore::epoch_state(const std::string& sensor,
+                                                                           std::uint64_t epoch) {
+  const auto key = std::make_pair(sensor, epoch);
+  if (auto it = epochs_.find(key); it != epochs_.end()) return &it->second;
+  EpochState state;
+  select_epoch_.bind(1, sensor);
+  select_epoch_.bind(2, as_sql(epoch));
+  auto row = select_epoch_.step();
+  if (!row) {
+    select_epoch_.reset();
+    return core::unexpected(row.error());
+  }
+  if (*row) {
+    state.tracker.restore(static_cast<std::uint64_t>(select_epoch_.column_int(0)),
+                          static_cast<std::uint64_t>(select_epoch_.column_int(1)),
+                          static_cast<std::uint64_t>(select_epoch_.column_int(2)));
+    state.duplicates = static_cast<std::uint64_t>(select_epoch_.column_int(3));
+    state.first_received_ns = select_epoch_.column_int(4);
+    state.last_received_ns = select_epoch_.column_int(5);
+  }
+  select_epoch_.reset();
+  select_gaps_.bind(1, sensor);
+  select_gaps_.bind(2, as_sql(epoch));
+  for (;;) {
+    auto gap = select_gaps_.step();
+    if (!gap) {
+      select_gaps_.reset();
+      return core::unexpected(gap.error());
+    }
+    if (!*gap) break;
+    state.tracker.restore_gap(static_cast<std::uint64_t>(select_gaps_.column_int(0)),
+                              static_cast<std::uint64_t>(select_gaps_.column_int(1)));
+    state.gap_detected_ns = select_gaps_.column_int(2);
+  }
+  select_gaps_.reset();
+  return &epochs_.emplace(key, std::move(state)).first->second;
+}
+
+core::Result<EventStore::SensorState*, std::string> EventStore::sensor_state(const std::string& sensor) {
+  auto it = sensors_.find(sensor);
+  if (it != sensors_.end()) return &it->second;
+  SensorState state;
+  select_sensor_.bind(1, sensor);
+  auto row = select_sensor_.step();
+  if (!row) {
+    select_sensor_.reset();
+    return core::unexpected(row.error());
+  }
+  if (*row) {
+    state.principal = std::string(select_sensor_.column_text(0));
+    state.first_received_ns = select_sensor_.column_int(1);
+    state.last_received_ns = select_sensor_.column_int(2);
+    state.events = static_cast<std::uint64_t>(select_sensor_.column_int(3));
+    state.duplicates = static_cast<std::uint64_t>(select_sensor_.column_int(4));
+  }
+  select_sensor_.reset();
+  return &sensors_.emplace(sensor, std::move(state)).first->second;
+}
+
+core::Result<void, std::string> EventStore::quarantine(std::string_view line, std::string_view principal,
+                                                       std::int64_t received_ns, std::string_view reason) {
+  ++totals_.rejected;
+  if (rejected_rows_ >= options_.max_rejected_rows) return {};  // counted, not kept
+  insert_rejected_.bind(1, received_ns);
+  insert_rejected_.bind(2, principal);
+  insert_rejected_.bind(3, reason);
+  insert_rejected_.bind(4, line.substr(0, 64 * 1024));
+  if (auto r = insert_rejected_.run(); !r) return r;
+  ++rejected_rows_;
+  return {};
+}
+
+core::Result<LineOutcome, std::string> EventStore::ingest(std::string_view line, std::string_view principal,
+                                                          std::int64_t received_ns, std::string* reason) {
+  if (auto r = begin(); !r) return core::unexpected(r.error());
+  auto parsed = events::parse_event_header(line);
+  std::string why;
+  if (!parsed) {
+    why = parsed.error();
+  } else if (options_.require_sensor_matches_key && parsed->sensor != principal) {
+    why = "event.sensor_not_key_name";
+  } else if (parsed->epoch > 0x7FFF'FFFF'FFFF'FFFFULL || parsed->seq > 0x7FFF'FFFF'FFFF'FFFFULL) {
+    why = "event.bad_sequence";
+  }
+  if (!why.empty()) {
+    if (reason != nullptr) *reason = why;
+    if (auto r = quarantine(line, principal, received_ns, why); !r) return core::unexpected(r.error());
+    return LineOutcome::rejected;
+  }
+  const events::EventHeader& h = *parsed;
+  auto epoch = epoch_state(h.sensor, h.epoch);
+  if (!epoch) return core::unexpected(epoch.error());
+  auto sensor = sensor_state(h.sensor);
+  if (!sensor) return core::unexpected(sensor.error());
+
+  insert_event_.bind(1, h.sensor);
+  insert_event_.bind(2, as_sql(h.epoch));
+  insert_event_.bind(3, as_sql(h.seq));
+  insert_event_.bind(4, h.ts);
+  insert_event_.bind(5, events::name(h.kind));
+  insert_event_.bind(6, events::name(h.severity));
+  insert_event_.bind_optional(7, h.rule_id);
+  insert_event_.bind_optional(8, h.source_zone);
+  insert_event_.bind_optional(9, h.destination_zone);
+  insert_event_.bind(10, principal);
+  insert_event_.bind(11, received_ns);
+  insert_event_.bind(12, line);
+  if (auto r = insert_event_.run(); !r) return core::unexpected(r.error());
+  const bool stored = db_.changes() > 0;
+
+  EpochState& e = **epoch;
+  SensorState& s = **sensor;
+  if (e.first_received_ns == 0) e.first_received_ns = received_ns;
+  e.last_received_ns = received_ns;
+  e.dirty = true;
+  if (s.first_received_ns == 0) s.first_received_ns = received_ns;
+  s.last_received_ns = received_ns;
+  if (s.principal != principal) s.principal = std::string(principal);
+  s.dirty = true;
+  if (!stored) {
+    ++e.duplicates;
+    ++s.duplicates;
+    ++totals_.duplicates;
+    return LineOutcome::duplicate;
+  }
+  const std::size_t gaps_before = e.tracker.gaps().size();
+  e.tracker.add(h.seq);
+  if (e.tracker.gaps().size() > gaps_before) e.gap_detected_ns = received_ns;
+  ++s.events;
+  ++totals_.stored;
+  return LineOutcome::stored;
+}
+
+core::Result<void, std::string> EventStore::commit() {
+  if (!in_transaction_) return {};
+  for (auto& [key, e] : epochs_) {
+    if (!e.dirty) continue;
+    const auto& [sensor, epoch] = key;
+    if (!e.tracker.empty()) {
+      upsert_epoch_.bind(1, sensor);
+      upsert_epoch_.bind(2, as_sql(epoch));
+      upsert_epoch_.bind(3, as_sql(e.tracker.first()));
+      upsert_epoch_.bind(4, as_sql(e.tracker.last()));
+      upsert_epoch_.bind(5, as_sql(e.tracker.count()));
+      upsert_epoch_.bind(6, as_sql(e.duplicates));
+      upsert_epoch_.bind(7, e.first_received_ns);
+      upsert_epoch_.bind(8, e.last_received_ns);
+      if (auto r = upsert_epoch_.run(); !r) return r;
+    }
+    delete_gaps_.bind(1, sensor);
+    delete_gaps_.bind(2, as_sql(epoch));
+    if (auto r = delete_gaps_.run(); !r) return r;
+    for (const auto& [first, last] : e.tracker.gaps()) {
+      insert_gap_.bind(1, sensor);
+      insert_gap_.bind(2, as_sql(epoch));
+      insert_gap_.bind(3, as_sql(first));
+      insert_gap_.bind(4, as_sql(last));
+      insert_gap_.bind(5, e.gap_detected_ns);
+      if (auto r = insert_gap_.run(); !r) return r;
+    }
+  }
+  for (auto& [sensor, s] : sensors_) {
+    if (!s.dirty) continue;
+    upsert_sensor_.bind(1, sensor);
+    upsert_sensor_.bind(2, s.principal);
+    upsert_sensor_.bind(3, s.first_received_ns);
+    upsert_sensor_.bind(4, s.last_received_ns);
+    upsert_sensor_.bind(5, as_sql(s.events));
+    upsert_sensor_.bind(6, as_sql(s.duplicates));
+    if (auto r = upsert_sensor_.run(); !r) return r;
+  }
+  if (auto r = db_.exec("COMMIT"); !r) return r;
+  in_transaction_ = false;
+  for (auto& [key, e] : epochs_) e.dirty = false;
+  for (auto& [sensor, s] : sensors_) s.dirty = false;
+  return {};
+}
+
+void EventStore::rollback() {
+  if (in_transaction_) (void)db_.exec("ROLLBACK");
+  in_transaction_ = false;
+  epochs_.clear();
+  sensors_.clear();
+  rejected_rows_ = static_cast<std::uint64_t>(db_.scalar("SELECT count(*) FROM rejected").value_or(0));
+}
+
+}  // namespace normwatch::collector
