@@ -141,7 +141,10 @@ FlowLookup FlowTable::track(const decode::DecodedPacket& packet) {
   side.payload_bytes += packet.payload.size();
   // Keep last_seen monotonic so the LRU lists stay ordered when capture time steps back.
   if (flow.last_seen < packet.ts) flow.last_seen = packet.ts;
-  if (packet.transport == decode::Transport::tcp) update_tcp_state(flow, keyed.direction, packet.tcp.flags);
+  if (packet.transport == decode::Transport::tcp) {
+    remember_syn(flow, packet);
+    update_tcp_state(flow, keyed.direction, packet.tcp.flags);
+  }
   pool.touch(id, timeout_class(flow), flow.last_seen.ns);
   return FlowLookup{&flow, keyed.direction, created};
 }

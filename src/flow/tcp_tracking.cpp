@@ -81,8 +81,20 @@ void update_tcp_state(Flow& flow, Direction direction, std::uint8_t flags) {
 
 bool starts_new_connection(const Flow& flow, const decode::DecodedPacket& packet) {
   namespace tf = decode::tcp_flags;
-  return flow.tcp_state == TcpState::closed && packet.transport == decode::Transport::tcp &&
-         has(packet.tcp.flags, tf::kSyn) && !has(packet.tcp.flags, tf::kAck) && !has(packet.tcp.flags, tf::kRst);
+  const bool syn = packet.transport == decode::Transport::tcp && has(packet.tcp.flags, tf::kSyn) &&
+                   !has(packet.tcp.flags, tf::kAck) && !has(packet.tcp.flags, tf::kRst);
+  // A SYN with the first SYN's sequence number is that SYN retransmitted (e.g. after a RST from a
+  // closed port), not a new connection: Wireshark keeps it in the same TCP stream too.
+  return flow.tcp_state == TcpState::closed && syn && !(flow.has_syn_seq && packet.tcp.seq == flow.syn_seq);
+}
+
+void remember_syn(Flow& flow, const decode::DecodedPacket& packet) {
+  namespace tf = decode::tcp_flags;
+  if (packet.transport == decode::Transport::tcp && has(packet.tcp.flags, tf::kSyn) && !has(packet.tcp.flags, tf::kAck) &&
+      !flow.has_syn_seq) {
+    flow.has_syn_seq = true;
+    flow.syn_seq = packet.tcp.seq;
+  }
 }
 
 TimeoutClass timeout_class(const Flow& flow) {

@@ -23,6 +23,8 @@ void update_tcp_state(Flow& flow, Direction direction, std::uint8_t flags);
 
 // A SYN (without ACK) on a closed flow starts a new connection on the same key.
 bool starts_new_connection(const Flow& flow, const decode::DecodedPacket& packet);
+// Records the sequence number of the connection's first SYN.
+void remember_syn(Flow& flow, const decode::DecodedPacket& packet);
 
 TimeoutClass timeout_class(const Flow& flow);
 

@@ -46,6 +46,8 @@ struct Flow {
   ClientBasis client_basis = ClientBasis::first_packet;
   TcpState tcp_state = TcpState::none;
   std::array<bool, 2> fin_seen{};   // FIN seen per direction (indexed by flow::index)
+  bool has_syn_seq = false;         // a SYN (without ACK) was seen: its sequence number follows
+  std::uint32_t syn_seq = 0;        // tells a retransmitted SYN from a new connection on the tuple
   std::unique_ptr<FlowExtension> extension;
 
   FlowSide& side(Direction d) { return sides[index(d)]; }

@@ -17,7 +17,8 @@ struct FlowTableLimits {
   std::int64_t tcp_half_open_timeout_ns = 30'000'000'000;     // SYN without answer
   std::int64_t tcp_established_timeout_ns = 3'600'000'000'000; // ICS polls can be minutes apart
   std::int64_t tcp_closing_timeout_ns = 120'000'000'000;
-  std::int64_t tcp_closed_timeout_ns = 10'000'000'000;
+  std::int64_t tcp_closed_timeout_ns = 60'000'000'000;        // 2 MSL, as TIME_WAIT: stragglers
+                                                               // after a RST/FIN stay in the flow
   std::int64_t udp_timeout_ns = 300'000'000'000;
   std::int64_t other_timeout_ns = 60'000'000'000;
   std::uint64_t hash_seed = 0;   // index hash seed; 0: a random one per table (crafted-key resistance)

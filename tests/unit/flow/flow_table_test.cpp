@@ -226,12 +226,30 @@ TEST(FlowTable, NewSynOnAClosedFlowStartsANewFlow) {
   FlowTable table({}, &ends);
   const std::uint64_t first = table.track(make_packet(from_client(tf::kSyn))).flow->id;
   table.track(make_packet(from_server(tf::kRst | tf::kAck)));
-  const FlowLookup again = table.track(make_packet(from_client(tf::kSyn, 1)));
+  auto new_syn = make_packet(from_client(tf::kSyn, 1));
+  new_syn.tcp.seq = 1000;  // a new initial sequence number: a new connection
+  const FlowLookup again = table.track(new_syn);
   EXPECT_TRUE(again.created);
   EXPECT_NE(again.flow->id, first);
   ASSERT_EQ(ends.ended.size(), 1u);
   EXPECT_EQ(ends.ended[0].reason, FlowEndReason::closed);
   EXPECT_EQ(table.size(), 1u);
+}
+
+TEST(FlowTable, RetransmittedSynAfterRstStaysInTheSameFlow) {
+  // A client retrying a closed port sends the same SYN again: Wireshark keeps one TCP stream.
+  EndRecorder ends;
+  FlowTable table({}, &ends);
+  auto syn = make_packet(from_client(tf::kSyn));
+  syn.tcp.seq = 77;
+  const std::uint64_t first = table.track(syn).flow->id;
+  table.track(make_packet(from_server(tf::kRst | tf::kAck)));
+  auto retry = make_packet(from_client(tf::kSyn, 3));
+  retry.tcp.seq = 77;
+  const FlowLookup again = table.track(retry);
+  EXPECT_FALSE(again.created);
+  EXPECT_EQ(again.flow->id, first);
+  EXPECT_TRUE(ends.ended.empty());
 }
 
 TEST(FlowTable, FlushEndsEveryFlowInCreationOrder) {
