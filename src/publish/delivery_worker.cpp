@@ -13,6 +13,7 @@ namespace normwatch::publish {
 namespace {
 constexpr auto kLossEventInterval = std::chrono::seconds(1);
 constexpr auto kAckPersistInterval = std::chrono::seconds(1);
+constexpr std::size_t kChunkEvents = 512;
 
 int timeout_until(std::optional<std::chrono::steady_clock::time_point> when, std::chrono::steady_clock::time_point now) {
   if (!when) return -1;
@@ -190,22 +191,28 @@ void DeliverySink::State::run() {
       stop = stopping;
     }
     not_full.notify_all();
-    now = Clock::now();
-    for (events::Event& e : batch) process(e, now, /*is_loss=*/false);
-    const std::uint64_t processed_now = batch.size();
+    // In chunks, with the spool writes, acks and sends in between: a full queue is tens of
+    // thousands of events, and the collector must not wait for all of them to be encoded.
+    std::size_t next = 0;
+    do {
+      const std::size_t end = std::min(batch.size(), next + kChunkEvents);
+      now = Clock::now();
+      for (; next < end; ++next) process(batch[next], now, /*is_loss=*/false);
+      const bool last_chunk = next == batch.size();
+      emit_losses(now, last_chunk && (stop || flush_generation > flush_done));
+      write_pending_records(now, last_chunk && stop);
+      if (file != nullptr) std::fflush(file);
+      if (sender) {
+        sender->handle_input(now);
+        sender->pump(now);
+      }
+      if (spool && ((last_chunk && stop) || now - last_ack_persist >= kAckPersistInterval)) {
+        spool->persist_acked();
+        last_ack_persist = now;
+      }
+      publish(last_chunk ? flush_generation : 0, end);
+    } while (next < batch.size());
     batch.clear();
-    emit_losses(now, stop || flush_generation > flush_done);
-    write_pending_records(now, stop);
-    if (file != nullptr) std::fflush(file);
-    if (sender) {
-      sender->handle_input(now);
-      sender->pump(now);
-    }
-    if (spool && (stop || now - last_ack_persist >= kAckPersistInterval)) {
-      spool->persist_acked();
-      last_ack_persist = now;
-    }
-    publish(flush_generation, processed_now);
     if (stop) {
       std::lock_guard lock(mutex);
       if (queue.empty()) break;
