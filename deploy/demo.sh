@@ -10,4 +10,6 @@ echo
 build/release/normwatch replay "$capture"
 echo
 echo "First ICS PDUs decoded from $capture (normwatch decode, one JSON line each):"
-build/release/normwatch decode "$capture" | head -n 8
+decoded=$(build/release/normwatch decode "$capture")
+printf '%s\n' "$decoded" | head -n 8
+echo "... $(printf '%s\n' "$decoded" | wc -l) lines in all"
