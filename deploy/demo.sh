@@ -11,5 +11,5 @@ build/release/normwatch replay "$capture"
 echo
 echo "First ICS PDUs decoded from $capture (normwatch decode, one JSON line each):"
 decoded=$(build/release/normwatch decode "$capture")
-printf '%s\n' "$decoded" | head -n 8
-echo "... $(printf '%s\n' "$decoded" | wc -l) lines in all"
+head -n 8 <<< "$decoded"
+echo "... $(wc -l <<< "$decoded") lines in all"
