@@ -5,6 +5,7 @@
 #include "normwatch/protocols/dnp3/app_parser.hpp"
 
 #include <array>
+#include <optional>
 
 #include "normwatch/protocols/dnp3/object_decode.hpp"
 #include "normwatch/protocols/dnp3/object_table.hpp"
@@ -15,6 +16,23 @@ namespace {
 
 // Prefix code -> bytes before each object (code 7 is reserved).
 constexpr std::array<std::uint8_t, 8> kPrefixSize{0, 1, 2, 4, 1, 2, 4, 0};
+
+// Reads a 1, 2 or 4-byte little-endian field (prefix, range or count) through the reader's inline
+// fixed-width loads.
+inline std::optional<std::uint32_t> read_width(core::ByteReader& r, std::size_t width) {
+  switch (width) {
+    case 1: {
+      const auto v = r.u8();
+      return v ? std::optional<std::uint32_t>(*v) : std::nullopt;
+    }
+    case 2: {
+      const auto v = r.u16le();
+      return v ? std::optional<std::uint32_t>(*v) : std::nullopt;
+    }
+    default:
+      return r.u32le();
+  }
+}
 
 constexpr bool is_secure_auth_function(std::uint8_t code) {
   return code == fc::kAuthRequest || code == fc::kAuthRequestNoAck || code == fc::kAuthResponse;
@@ -95,8 +113,8 @@ Anomaly Walker::read_range(ObjectHeader& h) {
   if (code <= 0x05) {
     // 0-2: start/stop indices, 3-5: start/stop virtual addresses; 1, 2 or 4 bytes each.
     const std::size_t width = std::size_t{1} << (code % 3);
-    const auto start = r_.uint_le(width);
-    const auto stop = r_.uint_le(width);
+    const auto start = read_width(r_, width);
+    const auto stop = read_width(r_, width);
     if (!start || !stop) return Anomaly::object_truncated;
     h.start = static_cast<std::uint32_t>(*start);
     h.stop = static_cast<std::uint32_t>(*stop);
@@ -106,7 +124,7 @@ Anomaly Walker::read_range(ObjectHeader& h) {
   }
   if (code == 0x06) return h.prefix_code() == 0 ? Anomaly::none : Anomaly::bad_qualifier;
   if (code >= 0x07 && code <= 0x09) {
-    const auto count = r_.uint_le(std::size_t{1} << (code - 0x07));
+    const auto count = read_width(r_, std::size_t{1} << (code - 0x07));
     if (!count) return Anomaly::object_truncated;
     h.count = *count;
     return Anomaly::none;
@@ -164,7 +182,7 @@ Anomaly Walker::walk_size_prefixed(ObjectHeader& h) {
   if (too_many_points(h)) return Anomaly::too_many_points;
   const std::size_t begin = r_.position();
   for (std::uint64_t i = 0; i < h.count; ++i) {
-    const auto size = r_.uint_le(h.prefix_size);  // every iteration consumes >= 1 byte
+    const auto size = read_width(r_, h.prefix_size);  // every iteration consumes >= 1 byte
     if (!size || !r_.skip(static_cast<std::size_t>(*size))) return Anomaly::object_truncated;
   }
   h.data = fragment_.subspan(begin, r_.position() - begin);
@@ -189,7 +207,8 @@ Anomaly Walker::walk_attributes(ObjectHeader& h) {
 }
 
 void Walker::decode(const ObjectHeader& h) {
-  if (h.object_size == 0) return;
+  // Only g12 (controls), g41 (analog outputs), g50/g51 (time) are decoded to fields.
+  if (h.object_size == 0 || (h.group != 12 && h.group != 41 && h.group != 50 && h.group != 51)) return;
   if (is_control_object(h.group, h.variation)) {
     for_each_object(h, [&](std::uint32_t index, core::Bytes object) {
       if (n_controls_ >= storage_.controls.size()) {

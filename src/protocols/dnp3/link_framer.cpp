@@ -34,51 +34,48 @@ FrameVerdict frame_link(core::Bytes available) {
     return FrameVerdict::invalid(name(Anomaly::bad_link_length), 1);
   }
   if (available.size() < kLinkHeaderSize) return FrameVerdict::need_more(kLinkHeaderSize);
-  if (!crc_matches(available.first(kLinkHeaderSize))) {
-    return FrameVerdict::invalid(name(Anomaly::bad_link_crc), 1);
-  }
+  if (!header_crc_matches(available.data())) return FrameVerdict::invalid(name(Anomaly::bad_link_crc), 1);
   const std::size_t total = link_frame_size(u8_at(available, 2));
   if (available.size() < total) return FrameVerdict::need_more(total);
   return FrameVerdict::complete(total);
 }
 
 LinkHeader read_link_header(core::Bytes header) {
-  core::ByteReader r(header);
   LinkHeader h;
-  r.skip(2);
-  h.length = r.u8().value_or(0);
-  h.control = r.u8().value_or(0);
-  h.destination = r.u16le().value_or(0);
-  h.source = r.u16le().value_or(0);
+  if (header.size() < 8) return h;
+  // Fixed offsets in a span whose size was just checked (clause 9.2.4: LEN, CTRL, DST, SRC).
+  h.length = u8_at(header, 2);
+  h.control = u8_at(header, 3);
+  h.destination = static_cast<std::uint16_t>(u8_at(header, 4) | (u8_at(header, 5) << 8));
+  h.source = static_cast<std::uint16_t>(u8_at(header, 6) | (u8_at(header, 7) << 8));
   return h;
 }
 
-Anomaly decode_link_frame(core::Bytes frame, UserDataBuffer& scratch, LinkFrame& out) {
+Anomaly decode_link_frame(core::Bytes frame, UserDataBuffer& scratch, LinkFrame& out, HeaderCrc header_crc) {
   out = LinkFrame{};
   if (frame.size() < 2 || u8_at(frame, 0) != kStartByte0 || u8_at(frame, 1) != kStartByte1) {
     return frame.size() < 2 ? Anomaly::link_truncated : Anomaly::no_sync;
   }
   if (frame.size() >= 3 && u8_at(frame, 2) < kMinLinkLength) return Anomaly::bad_link_length;
   if (frame.size() < kLinkHeaderSize) return Anomaly::link_truncated;
-  if (!crc_matches(frame.first(kLinkHeaderSize))) return Anomaly::bad_link_crc;
+  if (header_crc == HeaderCrc::check && !header_crc_matches(frame.data())) return Anomaly::bad_link_crc;
   out.header = read_link_header(frame.first(kLinkHeaderSize));
   const std::size_t total = link_frame_size(out.header.length);
   if (frame.size() < total) return Anomaly::link_truncated;
 
-  // Each block is up to 16 data bytes followed by their CRC; the last block may be shorter.
-  std::size_t user = out.header.user_data_size();
-  std::size_t in = kLinkHeaderSize;
-  std::size_t produced = 0;
-  while (user > 0) {
-    const std::size_t n = user < kLinkBlockSize ? user : kLinkBlockSize;
-    const core::Bytes block = frame.subspan(in, n + 2);
-    if (!crc_matches(block)) return Anomaly::bad_data_crc;
-    std::memcpy(scratch.data() + produced, block.data(), n);
-    produced += n;
-    in += n + 2;
-    user -= n;
+  // Full blocks are 16 data bytes followed by their CRC; the last block may be shorter. `total`
+  // was checked above, so every block lies inside `frame`.
+  const std::size_t user = out.header.user_data_size();
+  const std::size_t full = user / kLinkBlockSize;
+  if (check_and_copy_blocks(frame.data() + kLinkHeaderSize, full, scratch.data()) != full) {
+    return Anomaly::bad_data_crc;
   }
-  out.user_data = core::Bytes(scratch.data(), produced);
+  const std::size_t rest = user - full * kLinkBlockSize;
+  const std::size_t tail_at = kLinkHeaderSize + full * (kLinkBlockSize + 2);
+  if (!check_and_copy_tail(frame.data() + tail_at, rest, tail_at, scratch.data() + full * kLinkBlockSize)) {
+    return Anomaly::bad_data_crc;
+  }
+  out.user_data = core::Bytes(scratch.data(), user);
   return Anomaly::none;
 }
 

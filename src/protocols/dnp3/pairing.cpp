@@ -7,8 +7,15 @@ namespace normwatch::protocols::dnp3 {
 RequestTracker::RequestTracker(std::size_t capacity) : entries_(capacity == 0 ? 1 : capacity) {}
 
 RequestTracker::Entry* RequestTracker::find(std::uint16_t master, std::uint16_t outstation) {
-  for (Entry& e : entries_) {
-    if (e.used && e.master == master && e.outstation == outstation) return &e;
+  if (used_ == 0) return nullptr;
+  const Entry& hint = entries_[last_];
+  if (hint.used && hint.master == master && hint.outstation == outstation) return &entries_[last_];
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    Entry& e = entries_[i];
+    if (e.used && e.master == master && e.outstation == outstation) {
+      last_ = i;
+      return &e;
+    }
   }
   return nullptr;
 }
@@ -19,7 +26,7 @@ RequestTracker::AddResult RequestTracker::on_request(std::uint16_t master, std::
   Entry* slot = find(master, outstation);
   if (slot != nullptr) {
     result.replaced = true;
-  } else {
+  } else if (used_ < entries_.size()) {
     for (Entry& e : entries_) {
       if (!e.used) {
         slot = &e;
@@ -34,7 +41,9 @@ RequestTracker::AddResult RequestTracker::on_request(std::uint16_t master, std::
     }
     result.evicted = true;
   }
+  if (!slot->used) ++used_;
   *slot = Entry{true, master, outstation, static_cast<std::uint8_t>(seq & 0x0F), function, ++order_};
+  last_ = static_cast<std::size_t>(slot - entries_.data());
   return result;
 }
 
@@ -48,19 +57,17 @@ std::optional<std::uint8_t> RequestTracker::on_response(std::uint16_t master, st
     e->seq = static_cast<std::uint8_t>((e->seq + 1) & 0x0F);  // next fragment of the response
   } else {
     e->used = false;
+    --used_;
   }
   return request;
 }
 
-std::size_t RequestTracker::pending() const {
-  std::size_t n = 0;
-  for (const Entry& e : entries_) n += e.used ? 1 : 0;
-  return n;
-}
+std::size_t RequestTracker::pending() const { return used_; }
 
 std::size_t RequestTracker::clear() {
-  const std::size_t n = pending();
+  const std::size_t n = used_;
   for (Entry& e : entries_) e.used = false;
+  used_ = 0;
   return n;
 }
 

@@ -100,9 +100,10 @@ void Dnp3Session::report_link_only(Side from, const LinkHeader& link, Anomaly ma
 
 void Dnp3Session::handle_frame(Side side, core::Bytes frame, std::uint64_t frame_no, core::Timestamp ts) {
   LinkFrame lf;
-  const Anomaly a = decode_link_frame(frame, user_data_, lf);
+  // Every caller got `frame` from frame_link(), which checked the header CRC.
+  const Anomaly a = decode_link_frame(frame, user_data_, lf, HeaderCrc::already_checked);
   if (a != Anomaly::none && a != Anomaly::bad_data_crc) {
-    // The framer only hands over frames with a valid header; keep this path total anyway.
+    // Not reachable through frame_link(); keep this path total anyway.
     emit(a, side, frame_no, ts);
     return;
   }
@@ -149,7 +150,7 @@ Anomaly Dnp3Session::pair(const LinkHeader& link) {
     } else {
       ++counters_.unmatched_responses;
     }
-  } else {
+  } else if (info.known()) {
     ++counters_.requests;
     if (info.expects_response) {
       const auto added = tracker_.on_request(link.source, link.destination, app.control.seq, app.function);

@@ -29,9 +29,14 @@ struct LinkFrame {
   core::Bytes user_data;  // CRCs removed; a view into the UserDataBuffer given to decode
 };
 
+// `already_checked`: frame_link() answered complete() for exactly these bytes, which vouches for
+// the header CRC, so the decoder does not compute it a second time.
+enum class HeaderCrc : std::uint8_t { check, already_checked };
+
 // Decodes exactly one frame (`frame` is the whole frame, as frame_link measured it). On
 // bad_data_crc the header is filled in and user_data is empty. Returns Anomaly::none on success;
 // otherwise no_sync, bad_link_length, bad_link_crc, link_truncated or bad_data_crc.
-Anomaly decode_link_frame(core::Bytes frame, UserDataBuffer& scratch, LinkFrame& out);
+Anomaly decode_link_frame(core::Bytes frame, UserDataBuffer& scratch, LinkFrame& out,
+                          HeaderCrc header_crc = HeaderCrc::check);
 
 }  // namespace normwatch::protocols::dnp3

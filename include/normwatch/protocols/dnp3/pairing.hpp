@@ -44,6 +44,8 @@ class RequestTracker {
   Entry* find(std::uint16_t master, std::uint16_t outstation);
 
   std::vector<Entry> entries_;
+  std::size_t used_ = 0;   // entries in use: an empty table answers at once
+  std::size_t last_ = 0;   // the entry used last: one master polling one outstation hits it
   std::uint64_t order_ = 0;
 };
 

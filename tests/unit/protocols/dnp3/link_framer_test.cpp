@@ -80,6 +80,26 @@ TEST(Dnp3LinkFramer, MaximumFrame) {
   EXPECT_EQ(lf.user_data.size(), 250u);
 }
 
+TEST(Dnp3LinkFramer, EveryUserDataSizeDecodesAndEveryBlockCrcIsChecked) {
+  UserDataBuffer scratch;
+  for (std::size_t size = 0; size <= kMaxUserData; ++size) {
+    test::ByteVec data(size);
+    for (std::size_t i = 0; i < size; ++i) data[i] = static_cast<std::byte>(i * 7 + size);
+    auto f = link_frame(0x44, 7, 9, core::Bytes(data));
+    ASSERT_EQ(frame_link(core::Bytes(f)).size, f.size()) << size;
+    LinkFrame lf;
+    ASSERT_EQ(decode_link_frame(core::Bytes(f), scratch, lf), Anomaly::none) << size;
+    ASSERT_EQ(test::to_hex(lf.user_data), test::to_hex(core::Bytes(data))) << size;
+    // Corrupt each block's CRC in turn: block b's data starts at 10 + 18 b.
+    for (std::size_t b = 0; b * 16 < size; ++b) {
+      const std::size_t crc_at = 10 + 18 * b + std::min<std::size_t>(16, size - 16 * b);
+      f[crc_at + 1] ^= std::byte{0x80};
+      ASSERT_EQ(decode_link_frame(core::Bytes(f), scratch, lf), Anomaly::bad_data_crc) << size << " block " << b;
+      f[crc_at + 1] ^= std::byte{0x80};
+    }
+  }
+}
+
 TEST(Dnp3LinkFramer, EveryTruncationAsksForMoreOrRefuses) {
   test::ByteVec data(37, std::byte{0x11});
   const auto f = link_frame(0xC4, 10, 1, core::Bytes(data));
