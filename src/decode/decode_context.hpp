@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstring>
 
 #include "normwatch/decode/decoder.hpp"
 
@@ -37,6 +38,14 @@ struct DecodeContext {
     return fail(snap_cut ? DecodeAnomaly::snaplen_truncated : anomaly);
   }
 };
+
+// Addresses are written in place: core::IpAddress::v4/v6 build a temporary byte by byte, and
+// copying it out costs a store-forwarding stall per address on the per-packet path.
+// `out` was reset by the decoder, so the bytes past an IPv4 address are already zero.
+inline void set_address(core::IpAddress& to, core::Bytes from) {
+  to.family = from.size() == 4 ? core::IpFamily::v4 : core::IpFamily::v6;
+  std::memcpy(to.bytes.data(), from.data(), from.size());
+}
 
 // What the transport layer needs from the IP layer.
 struct TransportInput {

@@ -54,9 +54,15 @@ bool FragmentTable::grow(std::size_t index, std::size_t end, FragmentOutcome& ou
   std::size_t want = std::max({need, 2 * d->data.capacity(), kMinBuffer});
   want = std::min({want, kMaxBuffer, limits_.max_fragment_bytes});
   const std::size_t extra = want - d->data.capacity();
-  while (bytes_held_ + extra > limits_.max_fragment_bytes && datagrams_.front().get() != d) {
+  // Evict the oldest datagrams other than this one until the growth fits.
+  std::size_t victim = 0;
+  while (bytes_held_ + extra > limits_.max_fragment_bytes && victim < datagrams_.size()) {
+    if (datagrams_[victim].get() == d) {
+      ++victim;
+      continue;
+    }
     outcome.anomalies |= anomaly_bit(DecodeAnomaly::fragment_table_full);
-    erase(0);
+    erase(victim);
   }
   const std::size_t before = d->data.capacity();
   d->data.reserve(want);

@@ -11,7 +11,8 @@ constexpr std::size_t kMinHeader = 20;
 constexpr std::uint16_t kMoreFragments = 0x2000;
 constexpr std::uint16_t kOffsetMask = 0x1fff;
 
-DecodeStatus fragment(DecodeContext& ctx, core::Bytes header, core::Bytes data, std::uint16_t flags_offset) {
+// Out of line: its locals are large and fragments are rare; the unfragmented path stays lean.
+[[gnu::noinline]] DecodeStatus fragment(DecodeContext& ctx, core::Bytes header, core::Bytes data, std::uint16_t flags_offset) {
   auto& out = ctx.out;
   ++ctx.counters.fragments;
   Fragment f;
@@ -81,8 +82,8 @@ DecodeStatus decode_ipv4(DecodeContext& ctx, core::Bytes l3) {
   out.ethertype = 0x0800;
   out.ttl = static_cast<std::uint8_t>(l3[8]);
   out.ip_proto = static_cast<std::uint8_t>(l3[9]);
-  out.src_ip = core::IpAddress::v4(l3.subspan(12, 4));
-  out.dst_ip = core::IpAddress::v4(l3.subspan(16, 4));
+  set_address(out.src_ip, l3.subspan(12, 4));
+  set_address(out.dst_ip, l3.subspan(16, 4));
 
   std::size_t total = core::load_u16be(l3, 2);
   // Total length 0 comes from captures taken on a host doing TCP segmentation offload; Wireshark

@@ -104,7 +104,7 @@ DecodeStatus walk(DecodeContext& ctx, const Chain& c) {
   return ctx.fail(DecodeAnomaly::bad_ipv6_extension);
 }
 
-DecodeStatus fragment(DecodeContext& ctx, const Chain& c, std::size_t at, bool routed) {
+[[gnu::noinline]] DecodeStatus fragment(DecodeContext& ctx, const Chain& c, std::size_t at, bool routed) {
   auto& out = ctx.out;
   ++ctx.counters.fragments;
   ++ctx.counters.ipv6_fragments;
@@ -156,8 +156,8 @@ DecodeStatus decode_ipv6(DecodeContext& ctx, core::Bytes l3) {
   ++ctx.counters.ipv6;
   out.ethertype = 0x86dd;
   out.ttl = static_cast<std::uint8_t>(l3[7]);
-  out.src_ip = core::IpAddress::v6(l3.subspan(8, 16));
-  out.dst_ip = core::IpAddress::v6(l3.subspan(24, 16));
+  set_address(out.src_ip, l3.subspan(8, 16));
+  set_address(out.dst_ip, l3.subspan(24, 16));
 
   Chain c;
   c.fixed_header = l3.first(kFixedHeader);

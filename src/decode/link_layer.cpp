@@ -5,6 +5,7 @@
 #include "link_layer.hpp"
 
 #include <array>
+#include <cstring>
 
 #include "normwatch/capture/raw_frame.hpp"
 
@@ -86,10 +87,8 @@ LinkResult ethernet(DecodeContext& ctx, core::Bytes frame) {
   }
   auto& out = ctx.out;
   out.has_mac = true;
-  for (std::size_t i = 0; i < 6; ++i) {
-    out.dst_mac[i] = static_cast<std::uint8_t>(frame[i]);
-    out.src_mac[i] = static_cast<std::uint8_t>(frame[6 + i]);
-  }
+  std::memcpy(out.dst_mac.data(), frame.data(), 6);
+  std::memcpy(out.src_mac.data(), frame.data() + 6, 6);
   const std::uint16_t type = core::load_u16be(frame, 12);
   if (type <= kMaxLengthField) {  // 802.3 with LLC/SNAP (STP, ...): not IP for us
     out.ethertype = 0;

@@ -1,4 +1,10 @@
-// PcapFile: reads pcap (micro- or nanosecond) and pcapng capture files through libpcap.
+// PcapFile: reads pcap (micro- or nanosecond) and pcapng capture files through libpcap, with
+// timestamps kept to the nanosecond and frames numbered from 1 as Wireshark numbers them (every
+// pcapng packet block, enhanced, simple or obsolete, is one frame; other blocks are not).
+// pcapng with several interfaces: libpcap 1.10 gives the file one link type, that of the first
+// interface; frames of further interfaces with the same link type are read normally, and an
+// interface with a different link type stops the read with an error naming the last good frame
+// (frames are never given a wrong link type).
 #pragma once
 
 #include <memory>
@@ -15,6 +21,8 @@ class PcapFile;
 // an empty file, a link type the decoder does not support.
 core::Result<std::unique_ptr<PcapFile>, std::string> open_pcap_file(const std::string& path);
 
+// next() errors (error_message()) name where the file broke without repeating the path, which
+// name() gives: "capture truncated after frame 1234 (byte offset 567890): <libpcap's reason>".
 class PcapFile : public PacketSource {
  public:
   ~PcapFile() override;

@@ -203,6 +203,19 @@ TEST(Fragments, ByteCapEvictsThenRefuses) {
   EXPECT_EQ(fx.decoder.last_anomaly(), DecodeAnomaly::fragment_too_large);
 }
 
+TEST(Fragments, OldestDatagramGrowingEvictsNewerOnes) {
+  // Found by fuzzing: the byte cap must hold when the datagram that grows is the oldest one.
+  ByteVec big(4000, std::byte{7});
+  Fixture fx(DecoderLimits{.max_fragment_bytes = 4200});
+  fx.feed(v4_fragment(big, 0, 8, 1));  // 2048-byte buffer
+  fx.feed(v4_fragment(big, 0, 8, 2));  // 2048-byte buffer
+  EXPECT_EQ(fx.decoder.fragment_bytes_held(), 4096u);
+  EXPECT_EQ(fx.feed(v4_fragment(big, 2000, 2008, 1)), DecodeStatus::fragment_held);  // id 1 needs 4096
+  EXPECT_TRUE(fx.packet.has(DecodeAnomaly::fragment_table_full));
+  EXPECT_EQ(fx.decoder.fragment_datagrams_held(), 1u);
+  EXPECT_LE(fx.decoder.fragment_bytes_held(), 4200u);
+}
+
 TEST(Fragments, PastSixtyFourKibibytes) {
   const ByteVec data(16, std::byte{0});
   Fixture fx;

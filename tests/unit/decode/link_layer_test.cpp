@@ -199,11 +199,13 @@ TEST(LinkLayer, OpenBsdLoopIsNetworkOrder) {
 TEST(LinkLayer, RawIpByVersionNibble) {
   Decoder d;
   DecodedPacket p;
+  const ByteVec v4 = hex(kIpv4Tcp);
+  const ByteVec v6 = hex(kIpv6Tcp);
   for (int link : {12, 14, 101}) {
-    ASSERT_EQ(run(hex(kIpv4Tcp), link, p, d), DecodeStatus::transport) << link;
+    ASSERT_EQ(run(v4, link, p, d), DecodeStatus::transport) << link;
     expect_ipv4_tcp(p);
     EXPECT_EQ(p.ethertype, 0x0800);
-    ASSERT_EQ(run(hex(kIpv6Tcp), link, p, d), DecodeStatus::transport) << link;
+    ASSERT_EQ(run(v6, link, p, d), DecodeStatus::transport) << link;
     EXPECT_TRUE(p.src_ip.is_v6());
   }
   EXPECT_EQ(run(hex("50 00 00 14"), 12, p, d), DecodeStatus::anomaly);
