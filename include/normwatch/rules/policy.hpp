@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -48,15 +49,16 @@ struct WriteRange {
 
 struct MaintenanceWindow {
   std::string ticket;
-  core::Timestamp start;
-  core::Timestamp end;
+  core::Timestamp start;                // inclusive
+  core::Timestamp end;                  // exclusive
 };
 
 struct Conduit {
   std::string id;
   std::string from;                     // zone id (initiator side)
   std::string to;                       // zone id
-  std::string protocol;                 // "modbus", "dnp3", "iec104", "any", or an nDPI name ("SSH")
+  std::string protocol;                 // canonical lower case: "modbus", "dnp3", "iec104", "any", or an
+                                        // nDPI name ("ssh", "ntp"; aliases resolved, see README)
   std::vector<core::IpAddress> masters; // empty: any host of `from`
   std::vector<FunctionClass> classes;   // empty: every class
   std::vector<std::int64_t> units;      // empty: every unit / link address / common address
@@ -65,6 +67,18 @@ struct Conduit {
   std::optional<std::uint32_t> commands_per_min;
   std::vector<MaintenanceWindow> windows;  // when set, the conduit is open only inside them
   std::string reason;
+
+  // The semantics the checks use, for callers that look at conduits themselves.
+  bool open_at(core::Timestamp ts) const;                    // no windows, or start <= ts < end of one
+  bool lists_master(const core::IpAddress& ip) const;        // masters empty, or ip among them
+  bool carries(protocols::ProtocolId ics, std::string_view app_name) const;  // protocol match, aliases
+};
+
+// `time:` is accepted and kept for the health rules (clock offset, SYS-01); the policy itself does
+// not act on it.
+struct TimeSettings {
+  std::string source;                   // ptp, ntp, gps, pps, local, none ("" when absent)
+  std::optional<double> max_offset_ms;
 };
 
 struct PolicyMeta {
@@ -72,7 +86,55 @@ struct PolicyMeta {
   std::string version;
   std::string approved_by;
   std::vector<std::string> site_tags;
+  std::string sector;                   // site.sector ("" when absent)
+  bool reason_required = false;         // policy.reason_required
+  bool default_deny = true;             // `default: deny` (also when the key is absent)
+  TimeSettings time;
 };
+
+// norm_rules.overrides[]: the engine applies these after loading rules/ (it owns the rule ids, so
+// it reports an unknown id itself, at this line and column of policy_path()).
+struct SeverityOverride {
+  std::string rule_id;                  // "MB-07"
+  std::string severity;                 // normalised: info, low, medium, high, critical
+  int line = 0;                         // 1-based position of the override in the policy file
+  int column = 0;
+};
+
+struct NormRuleSettings {
+  std::string profile = "default";
+  std::vector<SeverityOverride> overrides;
+};
+
+// Named, configurable limits of a loaded policy.
+struct PolicyLimits {
+  std::size_t rate_states = 4096;       // (conduit, master) rate counters kept at once
+  std::size_t max_file_bytes = 4u << 20;  // larger policy files are refused
+  std::size_t max_diagnostics = 200;    // after this many, one "too many errors" and stop
+};
+
+// Counters for health events.
+struct PolicyCounters {
+  std::size_t rate_states_in_use = 0;
+  std::size_t rate_state_capacity = 0;
+  std::uint64_t rate_state_evictions = 0;  // live counters dropped because the table was full
+};
+
+// The finding ids check_flow / check_pdu emit (PolicyFinding::rule_id).
+namespace policy_rule {
+inline constexpr std::string_view kNoConduit = "SG-01";
+inline constexpr std::string_view kIcsFromOutside = "SG-02";
+inline constexpr std::string_view kProgramFromNonEngineering = "SG-03";
+inline constexpr std::string_view kRemoteAccess = "SG-05";
+inline constexpr std::string_view kFileTransfer = "SG-06";
+inline constexpr std::string_view kPortMismatch = "SG-07";
+inline constexpr std::string_view kMaster = "POL-MASTER";
+inline constexpr std::string_view kClass = "POL-CLASS";
+inline constexpr std::string_view kUnit = "POL-UNIT";
+inline constexpr std::string_view kRange = "POL-RANGE";
+inline constexpr std::string_view kRate = "POL-RATE";
+inline constexpr std::string_view kWindow = "POL-WINDOW";
+}  // namespace policy_rule
 
 // What the policy is asked about a flow (both ends as seen on the wire).
 struct FlowFacts {
@@ -102,13 +164,24 @@ class Policy {
  public:
   // Loads and validates a policy file. All problems are reported, not just the first.
   static core::Result<std::unique_ptr<Policy>, std::vector<Diagnostic>> load(const std::string& path);
+  static core::Result<std::unique_ptr<Policy>, std::vector<Diagnostic>> load(const std::string& path,
+                                                                             const PolicyLimits& limits);
+  // The same from text in memory; `file_name` is what diagnostics name (tests, the fuzz target).
+  static core::Result<std::unique_ptr<Policy>, std::vector<Diagnostic>> load_text(
+      std::string_view yaml, const std::string& file_name, const PolicyLimits& limits = {});
   ~Policy();
 
   const PolicyMeta& meta() const;
   const std::vector<Zone>& zones() const;
   const std::vector<Conduit>& conduits() const;
   const std::string& sha256() const;    // of the file's bytes, for health events and reports
+  const std::string& path() const;      // as given to load()
+  const NormRuleSettings& norm_rules() const;
+  const Zone* zone_by_id(std::string_view id) const;
+  PolicyCounters counters() const;
 
+  // The zone of one end: exact ip > MAC > longest CIDR prefix > VLAN > the default zone; nullptr
+  // when nothing matches and no zone is the default. vlan 0 means untagged. No allocation.
   const Zone* zone_of(const core::IpAddress& ip, std::uint16_t vlan,
                       const std::optional<std::array<std::uint8_t, 6>>& mac) const;
 
