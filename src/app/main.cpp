@@ -1,6 +1,7 @@
-// normwatch: the sensor's command line. Subcommands replay (a capture file), live (an interface)
-// and decode (one JSON line per ICS PDU). Exit status: 0 success, 1 bad input or a capture that
-// broke off (after printing what was read), 2 bad usage.
+// normwatch: the sensor's command line. Subcommands replay (a capture file), live (an interface),
+// decode (one JSON line per ICS PDU) and rules check (validate a rule pack and policy). Exit
+// status: 0 success, 1 bad input or a capture that broke off (after printing what was read), 2 bad
+// usage.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -8,6 +9,8 @@
 #include <memory>
 
 #include "capture_run.hpp"
+#include "rules_command.hpp"
+#include "rules_options.hpp"
 #include "normwatch/capture/pcap_file.hpp"
 #include "normwatch/capture/pcap_live.hpp"
 #include "normwatch/pipeline/decode_jsonl.hpp"
@@ -46,11 +49,12 @@ struct PipelineFlags {
   }
 };
 
-int report_and_exit(const RunReport& report, bool json) {
+// `out` is stderr when events go to stdout (--events -), so that stdout holds only events.
+int report_and_exit(const RunReport& report, bool json, std::FILE* out = stdout) {
   if (json) {
-    normwatch::app::print_json(stdout, report);
+    normwatch::app::print_json(out, report);
   } else {
-    normwatch::app::print_text(stdout, report);
+    normwatch::app::print_text(out, report);
   }
   if (!report.error.empty()) {
     std::fprintf(stderr, "normwatch: %s\n", report.error.c_str());
@@ -59,29 +63,44 @@ int report_and_exit(const RunReport& report, bool json) {
   return 0;
 }
 
-int cmd_replay(const std::string& path, const PipelineFlags& flags, bool json, bool progress) {
+// Loads the rules when the run needs them (--events, --rules or --policy); nullptr otherwise, or
+// the exit status when the rule pack or policy is broken (the sensor never starts without them).
+normwatch::core::Result<std::unique_ptr<normwatch::app::RulesRun>, int> start_rules(const normwatch::app::RulesFlags& r) {
+  if (!r.wanted()) return std::unique_ptr<normwatch::app::RulesRun>();
+  return normwatch::app::RulesRun::start(r);
+}
+
+int cmd_replay(const std::string& path, const PipelineFlags& flags, const normwatch::app::RulesFlags& rules_flags,
+               bool json, bool progress) {
   auto source = normwatch::capture::open_pcap_file(path);
   if (!source) {
     std::fprintf(stderr, "normwatch: %s\n", source.error().c_str());
     return 1;
   }
-  normwatch::pipeline::Pipeline pipeline(flags.options());
+  auto rules = start_rules(rules_flags);
+  if (!rules) return rules.error();
+  normwatch::pipeline::Pipeline pipeline(flags.options(), *rules ? (*rules)->observer() : nullptr);
   normwatch::app::install_stop_signals(source->get());
   const RunReport report = normwatch::app::run_capture(**source, pipeline, RunOptions{progress, 0}, false);
-  return report_and_exit(report, json);
+  if (*rules) (*rules)->finish();
+  return report_and_exit(report, json, rules_flags.events_on_stdout() ? stderr : stdout);
 }
 
-int cmd_live(const normwatch::capture::LiveOptions& live, const PipelineFlags& flags, bool json, double duration) {
+int cmd_live(const normwatch::capture::LiveOptions& live, const PipelineFlags& flags,
+             const normwatch::app::RulesFlags& rules_flags, bool json, double duration) {
+  auto rules = start_rules(rules_flags);
+  if (!rules) return rules.error();
   auto source = normwatch::capture::open_pcap_live(live);
   if (!source) {
     std::fprintf(stderr, "normwatch: %s\n", source.error().c_str());
     return 1;
   }
-  normwatch::pipeline::Pipeline pipeline(flags.options());
+  normwatch::pipeline::Pipeline pipeline(flags.options(), *rules ? (*rules)->observer() : nullptr);
   normwatch::app::install_stop_signals(source->get());
   std::fprintf(stderr, "normwatch: capturing on %s (Ctrl-C to stop)\n", live.interface.c_str());
   const RunReport report = normwatch::app::run_capture(**source, pipeline, RunOptions{false, duration}, true);
-  return report_and_exit(report, json);
+  if (*rules) (*rules)->finish();
+  return report_and_exit(report, json, rules_flags.events_on_stdout() ? stderr : stdout);
 }
 
 int cmd_decode(const std::string& path, const std::string& output, const PipelineFlags& flags) {
@@ -119,6 +138,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   PipelineFlags flags;
+  normwatch::app::RulesFlags rules_flags;
   bool json = false;
   bool no_progress = false;
 
@@ -128,6 +148,7 @@ int main(int argc, char** argv) {
   replay->add_flag("--json", json, "Print the summary as one JSON object");
   replay->add_flag("--no-progress", no_progress, "No progress bar (it is only drawn on a terminal anyway)");
   flags.add_to(*replay);
+  normwatch::app::add_rules_options(*replay, rules_flags);
 
   normwatch::capture::LiveOptions live;
   double duration = 0;
@@ -142,6 +163,7 @@ int main(int argc, char** argv) {
   live_cmd->add_option("--duration", duration, "Stop after this many seconds");
   live_cmd->add_flag("--json", json, "Print the summary as one JSON object");
   flags.add_to(*live_cmd);
+  normwatch::app::add_rules_options(*live_cmd, rules_flags);
 
   std::string decode_path;
   std::string decode_out;
@@ -149,6 +171,15 @@ int main(int argc, char** argv) {
   decode->add_option("CAPTURE", decode_path, "Capture file (pcap or pcapng)")->required();
   decode->add_option("-o,--output", decode_out, "Write the lines to this file (default: stdout)");
   flags.add_to(*decode);
+
+  auto* rules_cmd = app.add_subcommand("rules", "Rule pack and policy tools");
+  rules_cmd->require_subcommand(1);
+  std::string check_dir;
+  std::string check_policy;
+  auto* check = rules_cmd->add_subcommand(
+      "check", "Validate a rule directory (default: the installed pack) and a policy; exit 1 on any problem");
+  check->add_option("DIR", check_dir, "Directory of rule files (*.yaml)");
+  check->add_option("--policy", check_policy, "Site policy file to validate with the rules");
 
   try {
     app.parse(argc, argv);
@@ -163,12 +194,13 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  if (*replay) return cmd_replay(replay_path, flags, json, !no_progress);
+  if (*replay) return cmd_replay(replay_path, flags, rules_flags, json, !no_progress);
   if (*live_cmd) {
     live.buffer_size_bytes = buffer_mib << 20;
     live.promiscuous = !no_promisc;
-    return cmd_live(live, flags, json, duration);
+    return cmd_live(live, flags, rules_flags, json, duration);
   }
   if (*decode) return cmd_decode(decode_path, decode_out, flags);
+  if (*check) return normwatch::app::cmd_rules_check(check_dir, check_policy);
   return 2;
 }

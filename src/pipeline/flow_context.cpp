@@ -109,6 +109,21 @@ void FlowContext::on_datagram(flow::Direction direction, const decode::DecodedPa
   route(direction, packet.payload, false, protocols::SegmentContext{packet.frame_no, packet.ts}, true);
 }
 
+void FlowContext::report_classified(std::uint64_t frame_no, core::Timestamp ts, bool at_end) {
+  if (classified_reported_ || owner.observer_ == nullptr) return;
+  const bool ics = classification.ics_protocol() != protocols::ProtocolId::unknown;
+  if (!at_end && !ics && !(classification.ics_decided() && classification.ndpi_done())) return;
+  classified_reported_ = true;
+  FlowClassified info;
+  info.ics = classification.ics_protocol();
+  info.app_name = classification.app_name();
+  info.ics_on_foreign_port = ics && classify::port_hint(flow.key) != info.ics;
+  info.foreign_on_ics_port = classification.ics_verdict() == classify::IcsVerdict::foreign_on_ics_port;
+  info.frame_no = frame_no;
+  info.ts = ts;
+  owner.observer_->on_flow_classified(info, endpoints_for(flow.client_to_server));
+}
+
 void FlowContext::end(std::uint64_t frame_no) {
   if (ended_) return;
   ended_ = true;

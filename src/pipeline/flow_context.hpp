@@ -28,6 +28,8 @@ struct FlowContext final : flow::FlowExtension, stream::StreamConsumer, protocol
 
   void on_datagram(flow::Direction direction, const decode::DecodedPacket& packet);
   void end(std::uint64_t frame_no);
+  // Tells the observer the flow's protocol once it is decided (or, with `at_end`, whatever it is).
+  void report_classified(std::uint64_t frame_no, core::Timestamp ts, bool at_end);
 
   Pipeline& owner;
   flow::Flow& flow;
@@ -60,6 +62,7 @@ struct FlowContext final : flow::FlowExtension, stream::StreamConsumer, protocol
   // were sent that way, whatever the session concluded about roles.
   std::optional<flow::Direction> feeding_;
   bool ended_ = false;
+  bool classified_reported_ = false;
 };
 
 }  // namespace normwatch::pipeline

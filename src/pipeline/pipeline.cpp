@@ -60,12 +60,14 @@ void Pipeline::handle_transport(const decode::DecodedPacket& packet) {
   } else if (packet.transport == decode::Transport::udp && !packet.payload.empty()) {
     ctx.on_datagram(found.direction, packet);
   }
+  ctx.report_classified(packet.frame_no, packet.ts, false);
 }
 
 void Pipeline::on_flow_end(flow::Flow& f, flow::FlowEndReason) {
   if (!f.extension) return;
   auto& ctx = static_cast<FlowContext&>(*f.extension);
   ctx.end(frames_);
+  ctx.report_classified(frames_, f.last_seen, true);
   auto name = ctx.classification.app_name();
   auto it = flows_by_app_.find(name);
   if (it == flows_by_app_.end()) it = flows_by_app_.emplace(std::string(name), 0).first;

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "normwatch/capture/raw_frame.hpp"
 #include "normwatch/classify/classifier.hpp"
@@ -40,12 +41,25 @@ struct FlowEndpoints {
   bool udp = false;
 };
 
+// A flow's application protocol, once decided: by the ICS parsers' probe, or by nDPI once the
+// probes said "not ICS"; at the latest when the flow ends (then possibly still "unknown").
+struct FlowClassified {
+  protocols::ProtocolId ics = protocols::ProtocolId::unknown;  // a protocol normwatch parses, or unknown
+  std::string_view app_name;       // "modbus", nDPI's name ("SSH", "RDP"), or "unknown"
+  bool ics_on_foreign_port = false;  // an ICS protocol recognised on another protocol's port
+  bool foreign_on_ics_port = false;  // payload on an ICS protocol's port that is not that protocol
+  std::uint64_t frame_no = 0;      // the frame that decided it
+  core::Timestamp ts;
+};
+
 // What the pipeline tells the rest of the sensor (decode output, rules, events).
 class PduObserver {
  public:
   virtual ~PduObserver() = default;
   virtual void on_pdu(const protocols::PduRecord& record, const FlowEndpoints& endpoints) = 0;
   virtual void on_anomaly(const protocols::AnomalyRecord& record, const FlowEndpoints& endpoints) = 0;
+  // Once per flow, with the client as source (segmentation checks run here).
+  virtual void on_flow_classified(const FlowClassified& /*info*/, const FlowEndpoints& /*client_to_server*/) {}
 };
 
 struct PipelineStats {

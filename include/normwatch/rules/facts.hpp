@@ -1,7 +1,8 @@
 // PduFacts: what rules look at in one decoded PDU, the same shape for Modbus, DNP3 and IEC 104, so
 // that rules compile into tables keyed by (protocol, function) and a PDU that concerns no rule
-// costs one lookup. Filled from the typed PDUs by facts/<protocol>_facts.cpp; points into the
-// record, so it lives for the duration of the PDU callback.
+// costs one lookup. Filled from the typed PDUs by src/rules/engine/facts_<protocol>.cpp
+// (rules/engine/facts_extract.hpp); points into the record, so it lives for the duration of the
+// PDU callback.
 #pragma once
 
 #include <cstdint>
@@ -44,6 +45,8 @@ struct PduFacts {
   std::int32_t qualifier = -1; // IEC 104 QRP/QOI/QCC/SCO-S/E...; DNP3 CROB control code
   std::uint16_t iin = 0;       // DNP3 internal indications (responses)
   bool has_iin = false;
+  std::int32_t group = -1;     // DNP3: group and variation of the first object header (-1: none)
+  std::int32_t variation = -1;
 };
 
 }  // namespace normwatch::rules

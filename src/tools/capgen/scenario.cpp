@@ -57,6 +57,13 @@ constexpr std::array kScenarios{
              scenarios::bench},
     Scenario{"bench-syn-sweep", "Memory test: --flows (default 100,000) distinct flows, one SYN each.",
              scenarios::bench_syn_sweep},
+    Scenario{"rules-modbus",
+             "Rule triggers and their benign twins for Modbus/TCP and UMAS (captures/rules/README.md).",
+             scenarios::rules_modbus},
+    Scenario{"rules-dnp3", "Rule triggers and their benign twins for DNP3 (captures/rules/README.md).",
+             scenarios::rules_dnp3},
+    Scenario{"rules-iec104", "Rule triggers and their benign twins for IEC 104 (captures/rules/README.md).",
+             scenarios::rules_iec104},
 };
 
 }  // namespace

@@ -1,0 +1,90 @@
+// Engine: the norm-rule pack compiled into lookup tables (ARCHITECTURE.md "rules"; issue 6 item 3).
+// PDU clauses are indexed by (protocol, function code), anomaly clauses by anomaly name, policy
+// clauses by finding id, so a PDU that concerns no rule costs one table lookup and allocates
+// nothing. A clause that matches (and whose threshold fires, within its limit) becomes one
+// normwatch.event/1 event, emitted to an EventSink, carrying the rule's metadata, the flow, the
+// zones, the decoded PDU and the frames that are its evidence.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "normwatch/core/ip_address.hpp"
+#include "normwatch/events/event_sink.hpp"
+#include "normwatch/protocols/common/pdu_record.hpp"
+#include "normwatch/rules/engine/flow_policy.hpp"
+#include "normwatch/rules/engine/rule.hpp"
+#include "normwatch/rules/facts.hpp"
+#include "normwatch/rules/policy.hpp"
+
+namespace normwatch::rules::engine {
+
+struct EngineLimits {
+  std::size_t max_threshold_keys = 8192;  // threshold/limit keys kept at once (LRU eviction beyond)
+};
+
+struct EngineStats {
+  std::uint64_t pdus = 0;                 // PDUs looked up
+  std::uint64_t pdus_with_candidates = 0; // ... for which some clause was evaluated
+  std::uint64_t anomalies = 0;
+  std::uint64_t policy_findings = 0;
+  std::uint64_t events = 0;               // events emitted
+  std::uint64_t limited = 0;              // matches not reported because of a limit
+  std::uint64_t below_threshold = 0;      // matches counted towards a threshold that did not fire
+  std::uint64_t skipped_no_policy = 0;    // matches of clauses that need a policy, with none loaded
+  std::uint64_t findings_without_rule = 0;// policy findings with no rule in the pack (reported anyway)
+  std::uint64_t threshold_evictions = 0;
+  std::size_t threshold_keys_in_use = 0;
+  std::size_t threshold_capacity = 0;
+};
+
+// The PDU's or anomaly's sender and receiver, and the flow they belong to.
+struct Endpoints {
+  core::IpAddress src_ip;
+  std::uint16_t src_port = 0;
+  core::IpAddress dst_ip;
+  std::uint16_t dst_port = 0;
+  bool udp = false;
+  std::uint64_t flow_id = 0;
+};
+
+class Engine {
+ public:
+  // Compiles `pack` (already validated by load_rule_pack). Disabled rules and rules emitted by
+  // other parts of the sensor are kept in the pack but not compiled.
+  static std::unique_ptr<Engine> compile(RulePack pack, EngineLimits limits = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // One decoded PDU. `policy` is null when the sensor runs without a policy: clauses that need one
+  // stay silent (and are counted).
+  void on_pdu(const PduFacts& facts, const Endpoints& where, const FlowPolicy* policy, events::EventSink& sink);
+  // One named parser anomaly; `policy` (may be null) is the flow's view with the client as master.
+  void on_anomaly(const protocols::AnomalyRecord& anomaly, const Endpoints& where, const FlowPolicy* policy,
+                  events::EventSink& sink);
+  // One broken policy clause (Policy::check_flow / check_pdu). `pdu` is the PDU it concerns, if any.
+  void on_policy_finding(const PolicyFinding& finding, core::Timestamp ts, std::uint64_t frame, const Endpoints& where,
+                         protocols::ProtocolId protocol, std::string_view app_name, const PduFacts* pdu,
+                         const FlowPolicy* policy, events::EventSink& sink);
+
+  const RulePack& pack() const;
+  // Enabled rules every clause of which needs a policy (silent without --policy), and those only
+  // some clauses of which do.
+  std::vector<const Rule*> rules_needing_policy() const;
+  std::vector<const Rule*> rules_partly_needing_policy() const;
+  // Parser anomaly names that no enabled rule covers.
+  std::vector<std::string_view> uncovered_anomalies() const;
+  EngineStats stats() const;
+
+  struct Impl;  // the compiled tables and state (src/rules/engine/engine_impl.hpp)
+
+ private:
+  Engine();
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace normwatch::rules::engine

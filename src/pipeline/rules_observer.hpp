@@ -1,0 +1,41 @@
+// RulesObserver: the pipeline's observer that runs the norm rules and the site policy (issue 6):
+// each PDU's facts go to the rule engine and, from the master side, to Policy::check_pdu; each
+// parser anomaly to the engine; each flow, once classified, to Policy::check_flow. Whatever fires
+// becomes a normwatch.event/1 event in the EventSink. Without a policy only the engine runs (its
+// policy clauses stay silent).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "normwatch/events/event_sink.hpp"
+#include "normwatch/pipeline/pipeline.hpp"
+#include "normwatch/rules/engine/engine.hpp"
+#include "normwatch/rules/engine/flow_policy.hpp"
+#include "normwatch/rules/policy.hpp"
+
+namespace normwatch::pipeline {
+
+class RulesObserver final : public PduObserver {
+ public:
+  // `policy` may be null. All three must outlive the observer.
+  RulesObserver(rules::engine::Engine& engine, rules::Policy* policy, events::EventSink& sink);
+  ~RulesObserver() override;
+
+  void on_pdu(const protocols::PduRecord& record, const FlowEndpoints& endpoints) override;
+  void on_anomaly(const protocols::AnomalyRecord& record, const FlowEndpoints& endpoints) override;
+  void on_flow_classified(const FlowClassified& info, const FlowEndpoints& endpoints) override;
+
+ private:
+  const rules::engine::FlowPolicy* flow_policy(const FlowEndpoints& e, bool src_is_master,
+                                               protocols::ProtocolId protocol);
+
+  rules::engine::Engine& engine_;
+  rules::Policy* policy_;
+  events::EventSink& sink_;
+  std::unique_ptr<rules::engine::FlowPolicyCache> cache_;
+  rules::PduFacts facts_;                       // reused for every PDU
+  std::vector<rules::PolicyFinding> findings_;  // reused; grows only to the most findings per call
+};
+
+}  // namespace normwatch::pipeline

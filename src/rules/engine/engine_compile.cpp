@@ -1,0 +1,93 @@
+// Compiling a rule pack: each enabled clause goes into the index it is looked up by. A PDU clause
+// with a function set lands in those (protocol, function) slots only; one without lands in every
+// function slot of its protocol (or of all three). Wildcard anomaly patterns are expanded against
+// the parsers' anomaly names here, so matching an anomaly is an exact lookup.
+#include <algorithm>
+#include <map>
+
+#include "engine_impl.hpp"
+#include "normwatch/rules/engine/names.hpp"
+
+namespace normwatch::rules::engine {
+
+namespace detail {
+
+Span NameIndex::find(std::string_view name) const {
+  const auto it = std::lower_bound(names.begin(), names.end(), name,
+                                   [](const auto& entry, std::string_view n) { return entry.first < n; });
+  if (it == names.end() || it->first != name) return {};
+  return it->second;
+}
+
+namespace {
+
+NameIndex make_index(std::map<std::string, std::vector<std::uint32_t>, std::less<>>& by_name) {
+  NameIndex index;
+  for (auto& [name, ids] : by_name) {
+    const auto begin = static_cast<std::uint32_t>(index.refs.size());
+    index.refs.insert(index.refs.end(), ids.begin(), ids.end());
+    index.names.emplace_back(name, Span{begin, static_cast<std::uint32_t>(ids.size())});
+  }
+  return index;
+}
+
+}  // namespace
+}  // namespace detail
+
+void Engine::Impl::build(const RulePack& rules) {
+  using detail::kFunctionSlots;
+  using detail::kProtocolSlots;
+  std::array<std::array<std::vector<std::uint32_t>, kFunctionSlots>, kProtocolSlots> slots;
+  std::map<std::string, std::vector<std::uint32_t>, std::less<>> anomaly_ids;
+  std::map<std::string, std::vector<std::uint32_t>, std::less<>> finding_ids;
+  std::map<std::string, std::vector<std::uint32_t>, std::less<>> internal_ids;
+
+  for (std::uint32_t ri = 0; ri < rules.rules.size(); ++ri) {
+    const Rule& r = rules.rules[ri];
+    if (!r.enabled || !r.emitted_by.empty()) continue;
+    for (const Clause& c : r.clauses) {
+      const auto id = static_cast<std::uint32_t>(clauses.size());
+      clauses.push_back(detail::CompiledClause{ri, &r, &c, id});
+      const Match& m = c.match;
+      for (const auto& pattern : m.anomalies) {
+        for (const auto name : parser_anomaly_names()) {
+          if (anomaly_pattern_matches(pattern, name)) {
+            auto& v = anomaly_ids[std::string(name)];
+            if (v.empty() || v.back() != id) v.push_back(id);
+          }
+        }
+      }
+      for (const auto& f : m.policy_findings) finding_ids[f].push_back(id);
+      for (const auto& n : m.internal) internal_ids[n].push_back(id);
+      if (!m.is_pdu_match()) continue;
+      for (std::size_t p = 1; p < kProtocolSlots; ++p) {
+        if (m.protocol != protocols::ProtocolId::unknown && static_cast<std::size_t>(m.protocol) != p) continue;
+        for (std::size_t s = 0; s < kFunctionSlots; ++s) {
+          const auto function = static_cast<std::int64_t>(s) - 1;
+          if (!m.function || m.function->contains(function)) slots[p][s].push_back(id);
+        }
+      }
+    }
+  }
+  for (std::size_t p = 0; p < kProtocolSlots; ++p) {
+    for (std::size_t s = 0; s < kFunctionSlots; ++s) {
+      const auto& ids = slots[p][s];
+      pdu_table[p][s] = detail::Span{static_cast<std::uint32_t>(pdu_refs.size()), static_cast<std::uint32_t>(ids.size())};
+      pdu_refs.insert(pdu_refs.end(), ids.begin(), ids.end());
+    }
+  }
+  // Findings: a rule naming a protocol is more specific than one that does not, and is tried first.
+  for (auto& [name, ids] : finding_ids) {
+    std::stable_sort(ids.begin(), ids.end(), [this](std::uint32_t a, std::uint32_t b) {
+      const bool pa = clauses[a].c->match.protocol != protocols::ProtocolId::unknown;
+      const bool pb = clauses[b].c->match.protocol != protocols::ProtocolId::unknown;
+      return pa && !pb;
+    });
+  }
+  anomalies = detail::make_index(anomaly_ids);
+  findings = detail::make_index(finding_ids);
+  internal = detail::make_index(internal_ids);
+  internal_state.assign(clauses.size(), {});
+}
+
+}  // namespace normwatch::rules::engine
