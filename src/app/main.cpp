@@ -27,6 +27,7 @@ struct PipelineFlags {
   std::size_t max_flows = 262'144;
   std::size_t stream_cap_kib = 256;
   std::size_t global_cap_mib = 64;
+  bool ignore_tcp_seq = false;
 
   void add_to(CLI::App& cmd) {
     cmd.add_flag("--no-ndpi", no_ndpi, "Do not classify flows with nDPI");
@@ -37,6 +38,9 @@ struct PipelineFlags {
         ->capture_default_str();
     cmd.add_option("--reassembly-cap-mib", global_cap_mib, "Out-of-order bytes held across all streams (MiB)")
         ->capture_default_str();
+    cmd.add_flag("--ignore-tcp-seq", ignore_tcp_seq,
+                 "Parse each TCP segment in capture order, ignoring sequence numbers (broken synthetic "
+                 "captures; like tshark -o tcp.analyze_sequence_numbers:FALSE)");
   }
   normwatch::pipeline::PipelineOptions options() const {
     normwatch::pipeline::PipelineOptions o;
@@ -45,6 +49,7 @@ struct PipelineFlags {
     o.flows.max_flows = max_flows;
     o.reassembly.max_buffered_per_direction = stream_cap_kib << 10;
     o.reassembly.max_buffered_global = global_cap_mib << 20;
+    o.trust_tcp_sequence = !ignore_tcp_seq;
     return o;
   }
 };

@@ -55,6 +55,17 @@ void Pipeline::handle_transport(const decode::DecodedPacket& packet) {
 
   if (packet.transport == decode::Transport::tcp) {
     if (!options_.reassemble) return;
+    if (!options_.trust_tcp_sequence) {
+      if (!packet.payload.empty()) {
+        stream::StreamChunk chunk;
+        chunk.direction = found.direction;
+        chunk.bytes = packet.payload;
+        chunk.frame_no = packet.frame_no;
+        chunk.ts = packet.ts;
+        ctx.on_data(chunk);
+      }
+      return;
+    }
     if (!ctx.tcp) ctx.tcp = std::make_unique<stream::TcpReassembler>(reassembly_);
     ctx.tcp->on_segment(found.direction, packet, ctx);
   } else if (packet.transport == decode::Transport::udp && !packet.payload.empty()) {

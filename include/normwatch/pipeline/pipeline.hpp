@@ -29,6 +29,10 @@ struct PipelineOptions {
   protocols::SessionConfig sessions;
   bool parse_ics = true;     // run the Modbus/DNP3/IEC 104 parsers
   bool reassemble = true;    // TCP reassembly (off only for benchmarking the stages below it)
+  // false: hand each TCP segment's payload to the parsers in capture order, ignoring sequence
+  // numbers — for captures whose sequence numbers are broken (synthetic traces), like tshark's
+  // -o tcp.analyze_sequence_numbers:FALSE. Never for live traffic: it trusts the capture's order.
+  bool trust_tcp_sequence = true;
 };
 
 // A PDU or anomaly with the flow it belongs to and its sender and receiver endpoints.
