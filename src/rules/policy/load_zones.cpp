@@ -198,7 +198,6 @@ void load_zones(YamlReader& r, const YAML::Node& zones, PolicyData& d) {
     if (r.stopped()) return;
     load_zone(r, node, d, default_zone);
   }
-  d.index.finish();
 }
 
 }  // namespace normwatch::rules::detail
