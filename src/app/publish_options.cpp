@@ -1,41 +1,20 @@
 // Option parsing and construction of the sensor's event output (see publish_options.hpp).
 #include "publish_options.hpp"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 
-#include "normwatch/events/event_header.hpp"
 #include "normwatch/publish/curve_keys.hpp"
+#include "rules_options.hpp"
 
 namespace normwatch::app {
 
-namespace {
-
-std::string default_sensor_id() {
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "normwatch";
-  std::string id;
-  for (const char* p = host; *p != '\0' && id.size() < events::kMaxSensorIdLength; ++p) {
-    const char c = *p;
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-                    c == '_' || c == '-';
-    id.push_back(ok ? c : '-');
-  }
-  return id;
-}
-
-}  // namespace
-
 void add_publish_options(CLI::App& cmd, PublishFlags& f) {
-  cmd.add_option("--events", f.events, "Write events as JSON lines to this file ('-' = stdout)");
   cmd.add_option("--publish", f.publish, "Deliver events to the collector at this ZeroMQ endpoint (tcp://HOST:PORT)");
   cmd.add_option("--collector-pub", f.collector_pub, "The collector's public key file (pinned; CURVE)");
   cmd.add_option("--key", f.key, "This sensor's secret key file (normwatch keygen NAME writes NAME.key)");
   cmd.add_option("--spool", f.spool, "Spool directory: events wait here until the collector acknowledges them");
   cmd.add_flag("--plaintext-lab", f.plaintext_lab, "Publish without encryption or authentication (a lab only)");
-  cmd.add_option("--sensor-id", f.sensor_id, "Sensor id stamped on every event (default: the host name)");
   cmd.add_option("--fsync", f.fsync,
                  "Spool fsync policy: always | batch[:N:MS] (fsync every N events or MS ms) | interval:MS")
       ->capture_default_str();
@@ -56,17 +35,19 @@ void add_publish_options(CLI::App& cmd, PublishFlags& f) {
 }
 
 core::Result<std::unique_ptr<publish::DeliverySink>, std::string> make_event_sinks(const PublishFlags& f,
+                                                                                  const std::string& events_path,
+                                                                                  const std::string& sensor_id,
                                                                                   CaptureMode mode) {
-  if (f.events.empty() && f.publish.empty()) {
+  if (events_path.empty() && f.publish.empty()) {
     if (!f.collector_pub.empty() || !f.key.empty() || f.plaintext_lab) {
       return core::unexpected(std::string("--collector-pub, --key and --plaintext-lab need --publish"));
     }
     return std::unique_ptr<publish::DeliverySink>();
   }
   publish::DeliveryOptions o;
-  o.sensor_id = f.sensor_id.empty() ? default_sensor_id() : f.sensor_id;
+  o.sensor_id = sensor_id.empty() ? default_sensor_id() : sensor_id;
   o.spool_dir = f.spool;
-  o.events_path = f.events;
+  o.events_path = events_path;
   o.block_when_full = mode == CaptureMode::replay;
   auto policy = publish::parse_fsync_policy(f.fsync);
   if (!policy) return core::unexpected(policy.error());

@@ -1,6 +1,7 @@
-// The sensor's event-output options for `normwatch replay` and `normwatch live` (issue 7):
-// --events, --publish with its keys and spool, fsync policy, drain timeout and health intervals,
-// and the functions that turn them into a DeliverySink, HealthOptions and the end-of-replay drain.
+// The sensor's delivery options for `normwatch replay` and `normwatch live` (issue 7): --publish
+// with its keys and spool, fsync policy, drain timeout and health intervals, and the functions
+// that turn them (with --events and --sensor-id, which rules_options.hpp owns) into a
+// DeliverySink, HealthOptions and the end-of-replay drain.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -19,13 +20,11 @@ namespace normwatch::app {
 enum class CaptureMode : std::uint8_t { replay, live };
 
 struct PublishFlags {
-  std::string events;              // --events FILE.jsonl ("-" = stdout)
   std::string publish;             // --publish tcp://HOST:PORT
   std::string collector_pub;       // --collector-pub FILE (pinned collector key)
   std::string key;                 // --key FILE (this sensor's secret key)
   std::string spool;               // --spool DIR
   bool plaintext_lab = false;      // --plaintext-lab
-  std::string sensor_id;           // --sensor-id (default: the host name)
   std::string fsync = "batch";     // --fsync always | batch[:N:MS] | interval:MS
   std::uint64_t spool_max_mib = 512;
   double drain_timeout = -1;       // --drain-timeout SECONDS (negative: until delivered or Ctrl-C)
@@ -38,9 +37,13 @@ struct PublishFlags {
 
 void add_publish_options(CLI::App& cmd, PublishFlags& flags);
 
-// The sensor's event output, or nullptr when neither --events nor --publish was given. Replay
-// waits when the output queue is full; live capture drops (and reports the loss) instead.
+// The sensor's event output: the JSON-lines file `events_path` ("-": stdout; "": none) and/or
+// the collector (--publish), both fed the same stamped canonical lines; nullptr when there is
+// neither. `sensor_id` empty: the host name. Replay waits when the output queue is full; live
+// capture drops instead (and reports the loss in a loss event).
 core::Result<std::unique_ptr<publish::DeliverySink>, std::string> make_event_sinks(const PublishFlags& flags,
+                                                                                  const std::string& events_path,
+                                                                                  const std::string& sensor_id,
                                                                                   CaptureMode mode);
 
 // Heartbeat settings: capture time drives them in replay, the wall clock in live capture.

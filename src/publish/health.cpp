@@ -35,6 +35,7 @@ events::RuleRef sys01() {
   rule.version = 1;
   rule.name = "Sensor health";
   rule.severity = events::Severity::critical;
+  rule.norms = {"k"};  // as rules/system.yaml lists it
   return rule;
 }
 

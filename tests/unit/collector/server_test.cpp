@@ -3,6 +3,7 @@
 #include "normwatch/collector/server.hpp"
 
 #include <gtest/gtest.h>
+#include <zmq.hpp>
 
 #include <atomic>
 #include <mutex>
@@ -184,6 +185,37 @@ TEST(Server, PlaintextLabModeWorksWhenBothSidesAskForIt) {
   collector.stop = true;
   collector.thread.join();
   EXPECT_EQ(stored(dir, "SELECT count(*) FROM events WHERE principal = 'plaintext'"), 10);
+}
+
+TEST(Server, RepublishesStoredEventsOnItsPubSocket) {
+  TempDir dir;
+  Keys keys(dir);
+  auto options = curve_server(dir);
+  zmq::context_t ctx(1);  // find a free port for the PUB socket
+  zmq::socket_t probe(ctx, zmq::socket_type::pub);
+  probe.bind("tcp://127.0.0.1:*");
+  const std::string pub_endpoint = probe.get(zmq::sockopt::last_endpoint);
+  probe.close();
+  options.pub = pub_endpoint;
+  RunningServer collector(options);
+  ASSERT_TRUE(collector.server);
+  zmq::socket_t sub(ctx, zmq::socket_type::sub);
+  sub.set(zmq::sockopt::subscribe, "norm_violation ");
+  sub.set(zmq::sockopt::rcvtimeo, 10'000);
+  sub.connect(pub_endpoint);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the subscription must reach the PUB first
+  auto sink = publish::DeliverySink::open(sensor(dir, collector.server->endpoint(), "sensor-a.key", "spool")).value();
+  for (std::uint64_t i = 0; i < 5; ++i) sink->emit(finding(i));
+  ASSERT_TRUE(sink->drain(std::chrono::seconds(30)).complete);
+  for (int i = 0; i < 5; ++i) {
+    zmq::message_t topic;
+    zmq::message_t line;
+    ASSERT_TRUE(sub.recv(topic));
+    ASSERT_TRUE(topic.more());
+    ASSERT_TRUE(sub.recv(line));
+    EXPECT_EQ(topic.to_string(), "norm_violation sensor-a");
+    EXPECT_NE(line.to_string().find("\"seq\":"), std::string::npos);
+  }
 }
 
 TEST(Server, ARestartedCollectorGetsTheRestAndDuplicatesAreDropped) {
