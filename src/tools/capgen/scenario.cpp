@@ -64,6 +64,11 @@ constexpr std::array kScenarios{
              scenarios::rules_dnp3},
     Scenario{"rules-iec104", "Rule triggers and their benign twins for IEC 104 (captures/rules/README.md).",
              scenarios::rules_iec104},
+    Scenario{"iec104-catalogue",
+             "IEC 104 session (STARTDT, TESTFR both ways, S-frames, STOPDT) carrying every standard type id "
+             "used in 104 (SQ=0 and SQ=1), every cause 1-13, 20-41, 44-47, P/N and test bits, file transfer, "
+             "and the IEC 101-only CP24 types (captures/README.md).",
+             scenarios::iec104_catalogue},
 };
 
 }  // namespace

@@ -20,5 +20,6 @@ void bench_syn_sweep(ScenarioContext& ctx);
 void rules_modbus(ScenarioContext& ctx);   // scenario_rules_modbus.cpp
 void rules_dnp3(ScenarioContext& ctx);     // scenario_rules_dnp3.cpp
 void rules_iec104(ScenarioContext& ctx);   // scenario_rules_iec104.cpp
+void iec104_catalogue(ScenarioContext& ctx);  // scenario_iec104_catalogue.cpp
 
 }  // namespace normwatch::tools::capgen::scenarios
