@@ -52,9 +52,11 @@ def tshark_opts(row: dict) -> list:
     return opts.split() if opts else []
 
 
-def normwatch_decode(normwatch: str, path: str, proto: str) -> dict:
-    """frame number -> list of decode lines (dicts) of `proto`."""
-    proc = subprocess.run([normwatch, "decode", path], capture_output=True, text=True, timeout=1800)
+def normwatch_decode(normwatch: str, path: str, proto: str, extra_args: list = ()) -> dict:
+    """frame number -> list of decode lines (dicts) of `proto`; extra_args go to `normwatch decode`
+    (e.g. --ignore-tcp-seq)."""
+    proc = subprocess.run([normwatch, "decode"] + list(extra_args) + [path], capture_output=True, text=True,
+                          timeout=1800)
     by_frame = defaultdict(list)
     for line in proc.stdout.splitlines():
         d = json.loads(line)
