@@ -1,6 +1,9 @@
 // EventStore: schema, de-duplicating insert, gap and per-sensor bookkeeping (see event_store.hpp).
 #include "normwatch/collector/event_store.hpp"
 
+#include <algorithm>
+#include <tuple>
+
 namespace normwatch::collector {
 
 namespace {
@@ -76,9 +79,6 @@ core::Result<void, std::string> EventStore::prepare_schema() {
     std::string_view sql;
   };
   const Prepared prepared[] = {
-      {&insert_event_,
-       "INSERT OR IGNORE INTO events(sensor, epoch, seq, ts, kind, severity, rule_id, source_zone, destination_zone, "
-       "principal, received_ns, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"},
       {&insert_rejected_, "INSERT INTO rejected(received_ns, principal, reason, line) VALUES (?1, ?2, ?3, ?4)"},
       {&upsert_epoch_,
        "INSERT OR REPLACE INTO epochs(sensor, epoch, first_seq, last_seq, events, duplicates, first_received_ns, "
@@ -185,44 +185,83 @@ core::Result<void, std::string> EventStore::quarantine(std::string_view line, st
   return {};
 }
 
-core::Result<LineOutcome, std::string> EventStore::ingest(std::string_view line, std::string_view principal,
-                                                          std::int64_t received_ns, std::string* reason) {
-  if (auto r = begin(); !r) return core::unexpected(r.error());
-  auto parsed = events::parse_event_header(line);
-  std::string why;
-  if (!parsed) {
-    why = parsed.error();
-  } else if (options_.require_sensor_matches_key && parsed->sensor != principal) {
-    why = "event.sensor_not_key_name";
-  } else if (parsed->epoch > 0x7FFF'FFFF'FFFF'FFFFULL || parsed->seq > 0x7FFF'FFFF'FFFF'FFFFULL) {
-    why = "event.bad_sequence";
+core::Result<Statement*, std::string> EventStore::insert_statement(std::size_t rows) {
+  if (insert_events_.size() <= rows) insert_events_.resize(rows + 1);
+  Statement& stmt = insert_events_[rows];
+  if (!stmt.prepared()) {
+    std::string sql =
+        "INSERT OR IGNORE INTO events(sensor, epoch, seq, ts, kind, severity, rule_id, source_zone, destination_zone, "
+        "principal, received_ns, line) VALUES ";
+    for (std::size_t r = 0; r < rows; ++r) sql += r == 0 ? "(?,?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?,?)";
+    sql += " RETURNING sensor, epoch, seq";
+    auto prepared = db_.prepare(sql);
+    if (!prepared) return core::unexpected(prepared.error());
+    stmt = std::move(*prepared);
   }
-  if (!why.empty()) {
-    if (reason != nullptr) *reason = why;
-    if (auto r = quarantine(line, principal, received_ns, why); !r) return core::unexpected(r.error());
-    return LineOutcome::rejected;
+  return &stmt;
+}
+
+core::Result<void, std::string> EventStore::insert_rows(const std::vector<std::string_view>& lines,
+                                                        std::vector<LineResult>& results,
+                                                        const std::vector<std::size_t>& rows,
+                                                        std::string_view principal, std::int64_t received_ns) {
+  auto stmt = insert_statement(rows.size());
+  if (!stmt) return core::unexpected(stmt.error());
+  Statement& st = **stmt;
+  int index = 1;
+  for (const std::size_t i : rows) {
+    const events::EventHeader& h = results[i].header;
+    st.bind(index++, h.sensor);
+    st.bind(index++, as_sql(h.epoch));
+    st.bind(index++, as_sql(h.seq));
+    st.bind(index++, h.ts);
+    st.bind(index++, events::name(h.kind));
+    st.bind(index++, events::name(h.severity));
+    st.bind_optional(index++, h.rule_id);
+    st.bind_optional(index++, h.source_zone);
+    st.bind_optional(index++, h.destination_zone);
+    st.bind(index++, principal);
+    st.bind(index++, received_ns);
+    st.bind(index++, lines[i]);
   }
-  const events::EventHeader& h = *parsed;
+  // RETURNING names the rows actually inserted (in no particular order); the others were
+  // duplicates. A key twice in one statement is inserted once: the first occurrence is "stored".
+  std::vector<std::tuple<std::string, std::uint64_t, std::uint64_t>> inserted;
+  for (;;) {
+    auto row = st.step();
+    if (!row) {
+      st.reset();
+      return core::unexpected(row.error());
+    }
+    if (!*row) break;
+    inserted.emplace_back(std::string(st.column_text(0)), static_cast<std::uint64_t>(st.column_int(1)),
+                          static_cast<std::uint64_t>(st.column_int(2)));
+  }
+  st.reset();
+  for (const std::size_t i : rows) {
+    const events::EventHeader& h = results[i].header;
+    auto it = std::find_if(inserted.begin(), inserted.end(), [&h](const auto& k) {
+      return std::get<2>(k) == h.seq && std::get<1>(k) == h.epoch && std::get<0>(k) == h.sensor;
+    });
+    if (it != inserted.end()) {
+      *it = inserted.back();
+      inserted.pop_back();
+      results[i].outcome = LineOutcome::stored;
+    } else {
+      results[i].outcome = LineOutcome::duplicate;
+    }
+    if (auto r = account(results[i], principal, received_ns); !r) return r;
+  }
+  return {};
+}
+
+core::Result<void, std::string> EventStore::account(LineResult& result, std::string_view principal,
+                                                    std::int64_t received_ns) {
+  const events::EventHeader& h = result.header;
   auto epoch = epoch_state(h.sensor, h.epoch);
   if (!epoch) return core::unexpected(epoch.error());
   auto sensor = sensor_state(h.sensor);
   if (!sensor) return core::unexpected(sensor.error());
-
-  insert_event_.bind(1, h.sensor);
-  insert_event_.bind(2, as_sql(h.epoch));
-  insert_event_.bind(3, as_sql(h.seq));
-  insert_event_.bind(4, h.ts);
-  insert_event_.bind(5, events::name(h.kind));
-  insert_event_.bind(6, events::name(h.severity));
-  insert_event_.bind_optional(7, h.rule_id);
-  insert_event_.bind_optional(8, h.source_zone);
-  insert_event_.bind_optional(9, h.destination_zone);
-  insert_event_.bind(10, principal);
-  insert_event_.bind(11, received_ns);
-  insert_event_.bind(12, line);
-  if (auto r = insert_event_.run(); !r) return core::unexpected(r.error());
-  const bool stored = db_.changes() > 0;
-
   EpochState& e = **epoch;
   SensorState& s = **sensor;
   if (e.first_received_ns == 0) e.first_received_ns = received_ns;
@@ -232,18 +271,60 @@ core::Result<LineOutcome, std::string> EventStore::ingest(std::string_view line,
   s.last_received_ns = received_ns;
   if (s.principal != principal) s.principal = std::string(principal);
   s.dirty = true;
-  if (!stored) {
+  if (result.outcome == LineOutcome::duplicate) {
     ++e.duplicates;
     ++s.duplicates;
     ++totals_.duplicates;
-    return LineOutcome::duplicate;
+    return {};
   }
   const std::size_t gaps_before = e.tracker.gaps().size();
   e.tracker.add(h.seq);
   if (e.tracker.gaps().size() > gaps_before) e.gap_detected_ns = received_ns;
   ++s.events;
   ++totals_.stored;
-  return LineOutcome::stored;
+  return {};
+}
+
+core::Result<void, std::string> EventStore::ingest_batch(const std::vector<std::string_view>& lines,
+                                                         std::string_view principal, std::int64_t received_ns,
+                                                         std::vector<LineResult>& results) {
+  if (auto r = begin(); !r) return r;
+  results.clear();
+  results.resize(lines.size());
+  std::vector<std::size_t> rows;
+  rows.reserve(kRowsPerInsert);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    LineResult& result = results[i];
+    auto parsed = events::parse_event_header(lines[i]);
+    if (!parsed) {
+      result.reason = parsed.error();
+    } else if (options_.require_sensor_matches_key && parsed->sensor != principal) {
+      result.reason = "event.sensor_not_key_name";
+    } else if (parsed->epoch > 0x7FFF'FFFF'FFFF'FFFFULL || parsed->seq > 0x7FFF'FFFF'FFFF'FFFFULL) {
+      result.reason = "event.bad_sequence";
+    }
+    if (!result.reason.empty()) {
+      result.outcome = LineOutcome::rejected;
+      if (auto r = quarantine(lines[i], principal, received_ns, result.reason); !r) return r;
+      continue;
+    }
+    result.header = std::move(*parsed);
+    rows.push_back(i);
+    if (rows.size() == kRowsPerInsert) {
+      if (auto r = insert_rows(lines, results, rows, principal, received_ns); !r) return r;
+      rows.clear();
+    }
+  }
+  if (!rows.empty()) return insert_rows(lines, results, rows, principal, received_ns);
+  return {};
+}
+
+core::Result<LineOutcome, std::string> EventStore::ingest(std::string_view line, std::string_view principal,
+                                                          std::int64_t received_ns, std::string* reason) {
+  std::vector<LineResult> results;
+  if (auto r = ingest_batch({line}, principal, received_ns, results); !r) return core::unexpected(r.error());
+  if (reason != nullptr) *reason = results[0].reason;
+  return results[0].outcome;
 }
 
 core::Result<void, std::string> EventStore::commit() {

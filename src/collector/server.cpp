@@ -208,19 +208,18 @@ void Server::Impl::handle_message(std::vector<zmq::message_t>& frames, Clock::ti
   ack.routing_id = routing_id;
   ack.batch_id = frames[2].to_string();
   const std::string who = principal.empty() ? std::string("plaintext") : principal;
-  for (const std::string_view line : lines) {
-    std::string reason;
-    auto outcome = store->ingest(line, who, received, &reason);
-    if (!outcome) {
-      abandon_transaction("storage error: " + outcome.error());
-      return;
-    }
-    switch (*outcome) {
+  if (auto r = store->ingest_batch(lines, who, received, results); !r) {
+    abandon_transaction("storage error: " + r.error());
+    return;
+  }
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const LineResult& result = results[i];
+    switch (result.outcome) {
       case LineOutcome::stored:
         ++ack.stored;
         if (pub) {
-          auto header = events::parse_event_header(line);
-          to_publish.emplace_back(std::string(events::name(header->kind)) + " " + header->sensor, std::string(line));
+          to_publish.emplace_back(std::string(events::name(result.header.kind)) + " " + result.header.sensor,
+                                  std::string(lines[i]));
         }
         break;
       case LineOutcome::duplicate:
@@ -228,7 +227,7 @@ void Server::Impl::handle_message(std::vector<zmq::message_t>& frames, Clock::ti
         break;
       case LineOutcome::rejected:
         ++ack.rejected;
-        log_limited("rejected " + who, "quarantined an invalid event from " + who + ": " + reason);
+        log_limited("rejected " + who, "quarantined an invalid event from " + who + ": " + result.reason);
         break;
     }
   }

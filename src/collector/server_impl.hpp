@@ -55,6 +55,7 @@ struct Server::Impl {
   zmq::socket_t pub;
   std::string endpoint;
   std::vector<PendingAck> acks;
+  std::vector<LineResult> results;  // reused for every batch
   std::vector<std::pair<std::string, std::string>> to_publish;  // topic, line
   std::size_t pending_lines = 0;
   std::optional<Clock::time_point> commit_deadline;

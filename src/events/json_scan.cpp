@@ -22,12 +22,21 @@ class Scanner {
     return true;
   }
 
-  // A string; decoded into *out when out != nullptr.
+  // A string; decoded into *out when out != nullptr. Runs of plain ASCII are copied at once.
   bool string(std::string* out) {
     if (!eat('"')) return false;
     if (out != nullptr) out->clear();
+    const char* run = p_;
+    auto flush = [&] {
+      if (out != nullptr && p_ > run) out->append(run, static_cast<std::size_t>(p_ - run));
+    };
     while (p_ < end_) {
       const auto c = static_cast<unsigned char>(*p_);
+      if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+        ++p_;
+        continue;
+      }
+      flush();
       if (c == '"') {
         ++p_;
         return true;
@@ -35,16 +44,12 @@ class Scanner {
       if (c < 0x20) return false;
       if (c == '\\') {
         if (!escape(out)) return false;
-        continue;
+      } else {
+        const char* start = p_;
+        if (!utf8_sequence()) return false;
+        if (out != nullptr) out->append(start, static_cast<std::size_t>(p_ - start));
       }
-      if (c < 0x80) {
-        if (out != nullptr) out->push_back(static_cast<char>(c));
-        ++p_;
-        continue;
-      }
-      const char* start = p_;
-      if (!utf8_sequence()) return false;
-      if (out != nullptr) out->append(start, static_cast<std::size_t>(p_ - start));
+      run = p_;
     }
     return false;
   }

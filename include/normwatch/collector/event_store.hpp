@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "normwatch/collector/gap_tracker.hpp"
 #include "normwatch/collector/sqlite.hpp"
@@ -34,6 +35,12 @@ struct StoreOptions {
 };
 
 enum class LineOutcome : std::uint8_t { stored, duplicate, rejected };
+
+struct LineResult {
+  LineOutcome outcome = LineOutcome::rejected;
+  std::string reason;           // why it was rejected
+  events::EventHeader header;   // valid unless rejected
+};
 
 struct IngestStats {
   std::uint64_t stored = 0;
@@ -52,6 +59,10 @@ class EventStore {
   // reason. Errors are storage errors (the transaction must be rolled back).
   core::Result<LineOutcome, std::string> ingest(std::string_view line, std::string_view principal,
                                                 std::int64_t received_ns, std::string* reason = nullptr);
+  // The same for a batch of lines (one result per line, in order): valid lines go in with
+  // multi-row INSERT ... RETURNING statements, which costs about half as much per event.
+  core::Result<void, std::string> ingest_batch(const std::vector<std::string_view>& lines, std::string_view principal,
+                                               std::int64_t received_ns, std::vector<LineResult>& results);
   // Writes the per-epoch and per-sensor bookkeeping and commits.
   core::Result<void, std::string> commit();
   // Drops the open transaction and the cached bookkeeping (re-read from the store on demand).
@@ -79,7 +90,14 @@ class EventStore {
     bool dirty = false;
   };
 
+  static constexpr std::size_t kRowsPerInsert = 32;
+
   EventStore(Database db, StoreOptions options) : db_(std::move(db)), options_(options) {}
+  core::Result<Statement*, std::string> insert_statement(std::size_t rows);
+  core::Result<void, std::string> insert_rows(const std::vector<std::string_view>& lines,
+                                              std::vector<LineResult>& results, const std::vector<std::size_t>& rows,
+                                              std::string_view principal, std::int64_t received_ns);
+  core::Result<void, std::string> account(LineResult& result, std::string_view principal, std::int64_t received_ns);
   core::Result<void, std::string> prepare_schema();
   core::Result<EpochState*, std::string> epoch_state(const std::string& sensor, std::uint64_t epoch);
   core::Result<SensorState*, std::string> sensor_state(const std::string& sensor);
@@ -89,7 +107,7 @@ class EventStore {
   Database db_;
   StoreOptions options_;
   bool in_transaction_ = false;
-  Statement insert_event_;
+  std::vector<Statement> insert_events_;  // [n]: n rows, prepared on first use
   Statement insert_rejected_;
   Statement upsert_epoch_;
   Statement delete_gaps_;

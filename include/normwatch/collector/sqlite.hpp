@@ -34,6 +34,7 @@ class Statement {
   core::Result<bool, std::string> step();
   core::Result<void, std::string> run();  // step to done, then reset
   void reset();
+  bool prepared() const { return stmt_ != nullptr; }
 
   std::int64_t column_int(int index) const;
   double column_double(int index) const;

@@ -45,6 +45,34 @@ TEST(EventStore, StoresOnceAndDropsDuplicates) {
   EXPECT_EQ(stmt.column_text(1), "key-s1");
 }
 
+TEST(EventStore, ABatchMixesStoredDuplicateAndRejectedLines) {
+  TempDir dir;
+  auto store = open_store(dir);
+  ingest(*store, event_line(LineSpec().with_seq(2)));
+  std::vector<std::string> owned;
+  for (std::uint64_t s = 1; s <= 70; ++s) owned.push_back(event_line(LineSpec().with_seq(s)));  // > 2 statements
+  owned.push_back(event_line(LineSpec().with_seq(5)));  // the same key twice in one batch
+  owned.push_back("garbage");
+  owned.push_back(event_line(LineSpec().with_sensor("s2").with_seq(5)));
+  const std::vector<std::string_view> lines(owned.begin(), owned.end());
+  std::vector<LineResult> results;
+  ASSERT_TRUE(store->ingest_batch(lines, "k", 1, results));
+  ASSERT_EQ(results.size(), lines.size());
+  for (std::size_t i = 0; i < 70; ++i) {
+    EXPECT_EQ(results[i].outcome, i == 1 ? LineOutcome::duplicate : LineOutcome::stored) << i;
+  }
+  EXPECT_EQ(results[70].outcome, LineOutcome::duplicate);
+  EXPECT_EQ(results[71].outcome, LineOutcome::rejected);
+  EXPECT_EQ(results[71].reason, "event.bad_json");
+  EXPECT_EQ(results[72].outcome, LineOutcome::stored);
+  EXPECT_EQ(results[72].header.sensor, "s2");
+  ASSERT_TRUE(store->commit());
+  EXPECT_EQ(count(*store, "SELECT count(*) FROM events"), 71);
+  EXPECT_EQ(count(*store, "SELECT events FROM epochs WHERE sensor = 's1'"), 70);
+  EXPECT_EQ(count(*store, "SELECT duplicates FROM epochs WHERE sensor = 's1'"), 2);
+  EXPECT_EQ(count(*store, "SELECT count(*) FROM gaps"), 0);
+}
+
 TEST(EventStore, SameSeqInAnotherEpochOrSensorIsANewEvent) {
   TempDir dir;
   auto store = open_store(dir);
