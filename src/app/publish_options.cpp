@@ -49,6 +49,7 @@ core::Result<std::unique_ptr<publish::DeliverySink>, std::string> make_event_sin
   o.spool_dir = f.spool;
   o.events_path = events_path;
   o.block_when_full = mode == CaptureMode::replay;
+  o.append_events = mode == CaptureMode::live;  // a restarted live sensor keeps what it wrote before
   auto policy = publish::parse_fsync_policy(f.fsync);
   if (!policy) return core::unexpected(policy.error());
   o.fsync = *policy;

@@ -39,8 +39,9 @@ void add_publish_options(CLI::App& cmd, PublishFlags& flags);
 
 // The sensor's event output: the JSON-lines file `events_path` ("-": stdout; "": none) and/or
 // the collector (--publish), both fed the same stamped canonical lines; nullptr when there is
-// neither. `sensor_id` empty: the host name. Replay waits when the output queue is full; live
-// capture drops instead (and reports the loss in a loss event).
+// neither. `sensor_id` empty: the host name. Replay replaces the events file and waits when the
+// output queue is full; live capture appends to the file and drops instead of waiting (and
+// reports the loss in a loss event).
 core::Result<std::unique_ptr<publish::DeliverySink>, std::string> make_event_sinks(const PublishFlags& flags,
                                                                                   const std::string& events_path,
                                                                                   const std::string& sensor_id,

@@ -62,7 +62,7 @@ core::Result<std::unique_ptr<DeliverySink>, std::string> DeliverySink::open(Deli
     if (o.events_path == "-") {
       s.file = stdout;
     } else {
-      s.file = std::fopen(o.events_path.c_str(), "w");
+      s.file = std::fopen(o.events_path.c_str(), o.append_events ? "a" : "w");
       if (s.file == nullptr) {
         return core::unexpected("cannot write " + o.events_path + ": " + errno_text(errno));
       }

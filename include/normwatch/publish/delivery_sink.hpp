@@ -32,6 +32,7 @@ struct DeliveryOptions {
   std::filesystem::path spool_dir;         // "": no durable sequence state (epoch 0, seq from 1)
   std::optional<SenderOptions> publish;    // needs spool_dir
   std::string events_path;                 // JSON lines: "" none, "-" stdout
+  bool append_events = false;              // add to an existing file (live) instead of replacing it
   SpoolLimits spool_limits;
   FsyncPolicy fsync;
   std::size_t queue_capacity = 65'536;     // events waiting for the worker
