@@ -25,6 +25,8 @@ FlowEndpoints FlowContext::endpoints_for(flow::Direction sent) const {
   e.src_port = a_sent ? flow.key.port_a : flow.key.port_b;
   e.dst_ip = a_sent ? flow.key.addr_b : flow.key.addr_a;
   e.dst_port = a_sent ? flow.key.port_b : flow.key.port_a;
+  e.from_client = sent == flow.client_to_server;
+  e.observer_scratch = observer_scratch.data();
   return e;
 }
 

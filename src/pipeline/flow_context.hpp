@@ -3,6 +3,8 @@
 // consumer of the flow's reassembled bytes and the PDU sink of its session.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -36,6 +38,9 @@ struct FlowContext final : flow::FlowExtension, stream::StreamConsumer, protocol
   std::unique_ptr<stream::TcpReassembler> tcp;
   classify::FlowClassification classification;
   std::unique_ptr<protocols::Session> session;
+  // The observer's per-flow words (FlowEndpoints::observer_scratch); not part of the flow's
+  // identity, so const members may hand them out.
+  mutable std::array<std::uint64_t, kObserverScratchWords> observer_scratch{};
 
  private:
   protocols::Side side_of(flow::Direction d) const {

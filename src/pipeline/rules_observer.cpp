@@ -10,6 +10,18 @@ namespace normwatch::pipeline {
 
 namespace {
 
+// The observer's use of the pipeline's per-flow words: [0] the flow's policy facts per master
+// orientation, [1] and [2] the last clean policy check, then the engine's kFlowScratchWords.
+constexpr std::size_t kPolicyWord = 0;
+constexpr std::size_t kCheckWord = 1;
+constexpr std::size_t kCheckUnitWord = 2;
+constexpr std::size_t kEngineWords = 4;
+static_assert(kEngineWords + rules::engine::kFlowScratchWords <= kObserverScratchWords);
+
+// kPolicyWord bits, per orientation (shift 0: the client is the master; 8: the server is).
+constexpr std::uint64_t kKnown = 1;
+constexpr std::uint64_t kListed = 2;
+
 rules::engine::Endpoints engine_endpoints(const FlowEndpoints& e) {
   rules::engine::Endpoints w;
   w.src_ip = e.src_ip;
@@ -18,6 +30,7 @@ rules::engine::Endpoints engine_endpoints(const FlowEndpoints& e) {
   w.dst_port = e.dst_port;
   w.udp = e.udp;
   w.flow_id = e.flow != nullptr ? e.flow->id : 0;
+  w.scratch = e.observer_scratch != nullptr ? e.observer_scratch + kEngineWords : nullptr;
   return w;
 }
 
@@ -48,6 +61,32 @@ RulesObserver::RulesObserver(rules::engine::Engine& engine, rules::Policy* polic
   findings_.reserve(8);
 }
 
+// Policy::check_pdu judges a PDU by its flow's conduit (master listed, class allowed, unit
+// allowed), by the time (maintenance windows) and by rates and write ranges (writes and
+// commands), and raises SG-03 for program, mode and file functions. For the classes whose
+// checks involve neither ranges nor rates nor SG-03 (read, identify, diagnostic, other), on a flow
+// whose zones have no conduit with maintenance windows, the verdict depends only on the flow and
+// the PDU's function, sub-code, unit and class: a PDU repeating those of the flow's previous PDU,
+// whose check found nothing, is not checked again. Polling traffic is almost all such repeats.
+bool RulesObserver::repeat_of_clean_check(std::uint64_t* scratch, bool remember) {
+  using rules::FunctionClass;
+  const FunctionClass c = facts_.function_class;
+  const bool stateless = c == FunctionClass::read || c == FunctionClass::identify ||
+                         c == FunctionClass::diagnostic || c == FunctionClass::other;
+  if (!stateless || scratch == nullptr) return false;
+  // function (16 bits) | sub + 1 (17 bits) | class (8 bits) | valid
+  const std::uint64_t key = (static_cast<std::uint64_t>(facts_.function + 1) & 0xFFFF) |
+                            ((static_cast<std::uint64_t>(facts_.sub + 1) & 0x1FFFF) << 16) |
+                            (static_cast<std::uint64_t>(c) << 33) | (1ULL << 41);
+  const std::uint64_t unit = static_cast<std::uint64_t>(facts_.unit);
+  if (!remember) return scratch[kCheckWord] == key && scratch[kCheckUnitWord] == unit;
+  const rules::engine::FlowPolicy* fp = lazy_.flow_policy();
+  const bool cacheable = fp != nullptr && !fp->any_windows;
+  scratch[kCheckWord] = cacheable ? key : 0;
+  scratch[kCheckUnitWord] = unit;
+  return false;
+}
+
 RulesObserver::~RulesObserver() = default;
 
 const rules::engine::FlowPolicy* RulesObserver::flow_policy(const FlowEndpoints& e, bool src_is_master,
@@ -58,15 +97,48 @@ const rules::engine::FlowPolicy* RulesObserver::flow_policy(const FlowEndpoints&
   return &cache_->get(id, src_is_master ? e.src_ip : e.dst_ip, src_is_master ? e.dst_ip : e.src_ip, vlan, protocol);
 }
 
+const rules::engine::FlowPolicy* RulesObserver::LazyPolicy::flow_policy() {
+  if (!asked_) {
+    asked_ = true;
+    value_ = endpoints_ != nullptr ? owner_.flow_policy(*endpoints_, src_is_master_, protocol_) : nullptr;
+  }
+  return value_;
+}
+
+// Whether the master is listed, remembered in the flow's words: the policy view of a flow does
+// not change, so only the flow's first PDU of each orientation looks it up.
+int RulesObserver::LazyPolicy::master_listed() {
+  if (owner_.policy_ == nullptr || endpoints_ == nullptr) return -1;
+  std::uint64_t* scratch = endpoints_->observer_scratch;
+  if (scratch == nullptr) return PolicySource::master_listed();
+  const unsigned shift = (src_is_master_ == endpoints_->from_client) ? 0 : 8;
+  const std::uint64_t bits = scratch[kPolicyWord] >> shift;
+  if ((bits & kKnown) != 0) return (bits & kListed) != 0 ? 1 : 0;
+  const rules::engine::FlowPolicy* p = flow_policy();
+  if (p == nullptr) return -1;
+  scratch[kPolicyWord] |= (kKnown | (p->master_listed ? kListed : 0)) << shift;
+  return p->master_listed ? 1 : 0;
+}
+
 void RulesObserver::on_pdu(const protocols::PduRecord& record, const FlowEndpoints& endpoints) {
   if (!rules::engine::extract_facts(record, facts_)) return;
   const rules::engine::Endpoints where = engine_endpoints(endpoints);
-  const rules::engine::FlowPolicy* fp = flow_policy(endpoints, facts_.from_master, record.protocol);
-  engine_.on_pdu(facts_, where, fp, sink_);
+  lazy_.reset(&endpoints, facts_.from_master, record.protocol);
+  engine_.on_pdu(facts_, where, &lazy_, sink_);
   if (policy_ == nullptr || !facts_.from_master) return;
+  std::uint64_t* scratch = endpoints.observer_scratch;
+  if (repeat_of_clean_check(scratch, false)) return;
   findings_.clear();
   const std::string_view app = protocols::name(record.protocol);
-  policy_->check_pdu(flow_facts(endpoints, true, record.protocol, app), facts_, record.ts, findings_);
+  // The PDU's protocol is known, so the policy needs no application name to pick conduits (an
+  // empty one spares it matching protocol aliases for every conduit of the zone pair).
+  policy_->check_pdu(flow_facts(endpoints, true, record.protocol, {}), facts_, record.ts, findings_);
+  if (findings_.empty()) {
+    repeat_of_clean_check(scratch, true);
+    return;
+  }
+  if (scratch != nullptr) scratch[kCheckWord] = 0;
+  const rules::engine::FlowPolicy* fp = lazy_.flow_policy();
   for (const auto& f : findings_) {
     engine_.on_policy_finding(f, record.ts, record.frame_no, where, record.protocol, app, &facts_, fp, sink_);
   }

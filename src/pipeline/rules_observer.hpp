@@ -5,6 +5,7 @@
 // policy clauses stay silent).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -30,8 +31,36 @@ class RulesObserver final : public PduObserver {
   const rules::engine::FlowPolicy* flow_policy(const FlowEndpoints& e, bool src_is_master,
                                                protocols::ProtocolId protocol);
 
+  // The policy view of the PDU being handled, computed only if the engine asks for it.
+  class LazyPolicy final : public rules::engine::PolicySource {
+   public:
+    explicit LazyPolicy(RulesObserver& owner) : owner_(owner) {}
+    void reset(const FlowEndpoints* e, bool src_is_master, protocols::ProtocolId protocol) {
+      endpoints_ = e;
+      src_is_master_ = src_is_master;
+      protocol_ = protocol;
+      value_ = nullptr;
+      asked_ = false;
+    }
+    const rules::engine::FlowPolicy* flow_policy() override;
+    int master_listed() override;
+
+   private:
+    RulesObserver& owner_;
+    const FlowEndpoints* endpoints_ = nullptr;
+    bool src_is_master_ = true;
+    protocols::ProtocolId protocol_ = protocols::ProtocolId::unknown;
+    const rules::engine::FlowPolicy* value_ = nullptr;
+    bool asked_ = false;
+  };
+
+  // Skips Policy::check_pdu for a PDU like the flow's previous one when that broke nothing and
+  // its checks cannot change within the flow (see rules_observer.cpp); `scratch` is the flow's.
+  bool repeat_of_clean_check(std::uint64_t* scratch, bool remember);
+
   rules::engine::Engine& engine_;
   rules::Policy* policy_;
+  LazyPolicy lazy_{*this};
   events::EventSink& sink_;
   std::unique_ptr<rules::engine::FlowPolicyCache> cache_;
   rules::PduFacts facts_;                       // reused for every PDU

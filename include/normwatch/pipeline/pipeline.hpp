@@ -35,6 +35,11 @@ struct PipelineOptions {
   bool trust_tcp_sequence = true;
 };
 
+// Words of per-flow memory the pipeline keeps for its observer (zero when the flow starts, gone
+// with it), so that an observer's per-flow state costs no lookup of its own (the rules observer
+// keeps threshold and policy memos there).
+inline constexpr std::size_t kObserverScratchWords = 16;
+
 // A PDU or anomaly with the flow it belongs to and its sender and receiver endpoints.
 struct FlowEndpoints {
   const flow::Flow* flow = nullptr;
@@ -43,6 +48,8 @@ struct FlowEndpoints {
   core::IpAddress dst_ip;
   std::uint16_t dst_port = 0;
   bool udp = false;
+  bool from_client = true;                    // the sender is the flow's client (as the flow layer knows)
+  std::uint64_t* observer_scratch = nullptr;  // kObserverScratchWords words, or null
 };
 
 // A flow's application protocol, once decided: by the ICS parsers' probe, or by nDPI once the

@@ -6,6 +6,7 @@
 #include "normwatch/rules/engine/engine.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "engine_impl.hpp"
 #include "event_text.hpp"
@@ -83,9 +84,11 @@ namespace {
 
 struct Matched {
   const CompiledClause* cc = nullptr;
-  std::vector<std::uint64_t> frames;
+  std::array<std::uint64_t, kMaxEvidence> frames;  // the first frame_count are set
+  std::uint32_t frame_count = 0;
   std::uint32_t count = 1;
   bool src_is_master = true;
+  std::vector<std::uint64_t> evidence() const { return {frames.begin(), frames.begin() + frame_count}; }
 };
 
 // Severity from the flow's policy: zone/site tags raise norm violations and segmentation
@@ -116,23 +119,91 @@ void apply_policy(const Rule& r, const FlowPolicy* policy, core::Timestamp ts, e
 
 namespace {
 
+// A clause's memo in the flow's scratch words (Endpoints::scratch): 4 words each.
+//   [0] clause slot + 1 (0: free) | bit 32 sent by the master | bit 33 has a value | bit 34 fired
+//       | bit 35 [2] holds a window
+//   [1] the last distinct value this flow added, or the count of a threshold counted per flow
+//   [2] start of the window the memo belongs to
+//   [3] first frame of that window (thresholds counted per flow)
+constexpr std::size_t kMemoWords = 4;
+constexpr std::size_t kMemos = kFlowScratchWords / kMemoWords;
+constexpr std::uint64_t kFromMaster = 1ULL << 32;
+constexpr std::uint64_t kHasValue = 1ULL << 33;
+constexpr std::uint64_t kFired = 1ULL << 34;
+constexpr std::uint64_t kWindow = 1ULL << 35;
+
+// The memo of (clause, direction) in this flow's scratch, claimed if new; null when the flow has
+// no scratch or every memo is taken (then the table alone keeps the state: still exact).
+std::uint64_t* flow_memo(const Endpoints& w, std::uint32_t slot, bool from_master) {
+  if (w.scratch == nullptr) return nullptr;
+  const std::uint64_t id = (std::uint64_t{slot} + 1) | (from_master ? kFromMaster : 0);
+  for (std::size_t i = 0; i < kMemos; ++i) {
+    std::uint64_t* memo = w.scratch + i * kMemoWords;
+    if ((memo[0] & (kFromMaster | 0xFFFFFFFFULL)) == id) return memo;
+    if (memo[0] == 0) {
+      memo[0] = id;
+      memo[1] = memo[2] = memo[3] = 0;
+      return memo;
+    }
+  }
+  return nullptr;
+}
+
 // Threshold and limit for one match; false when it is not to be reported.
 bool admit_match(Engine::Impl& s, Matched& m, const Endpoints& w, std::int64_t ts_ns, std::uint64_t frame,
                  std::uint64_t distinct, bool& evicted) {
   const Clause& c = *m.cc->c;
-  m.frames.clear();
+  m.frame_count = 0;
   if (c.threshold) {
-    const StateKey key = make_key(c.threshold->by, m.cc->slot * 2, w, m.src_is_master);
-    const detail::ThresholdOutcome out = s.thresholds.hit(key, *c.threshold, ts_ns, frame, distinct);
-    evicted = evicted || out.evicted;
-    if (!out.fire) {
-      ++s.stats.below_threshold;
-      return false;
+    const Threshold& t = *c.threshold;
+    std::uint64_t* memo = flow_memo(w, m.cc->slot, m.src_is_master);
+    const bool in_window = memo != nullptr && (memo[0] & kWindow) != 0 &&
+                           ts_ns >= static_cast<std::int64_t>(memo[2]) &&
+                           ts_ns - static_cast<std::int64_t>(memo[2]) <= t.window_ns;
+    if (memo != nullptr && t.by == KeyBy::flow && t.distinct == DistinctField::none) {
+      // Counted per flow: the flow's own words hold the whole state, no table.
+      if (!in_window) {
+        memo[0] = (memo[0] & ~(kFired | kHasValue)) | kWindow;
+        memo[1] = 0;
+        memo[2] = static_cast<std::uint64_t>(ts_ns);
+        memo[3] = frame;
+      }
+      ++memo[1];
+      if ((memo[0] & kFired) != 0 || memo[1] < t.count) {
+        ++s.stats.below_threshold;
+        return false;
+      }
+      memo[0] |= kFired;
+      m.frames[0] = memo[3];
+      m.frame_count = 1;
+      if (frame != memo[3]) m.frames[m.frame_count++] = frame;
+      m.count = static_cast<std::uint32_t>(memo[1]);
+    } else {
+      // A distinct value this flow already added in the key's current window changes nothing.
+      if (memo != nullptr && t.distinct != DistinctField::none && in_window && (memo[0] & kHasValue) != 0 &&
+          memo[1] == distinct) {
+        ++s.stats.below_threshold;
+        return false;
+      }
+      const StateKey key = make_key(t.by, m.cc->slot * 2, w, m.src_is_master);
+      const detail::ThresholdOutcome out = s.thresholds.hit(key, t, ts_ns, frame, distinct);
+      evicted = evicted || out.evicted;
+      if (memo != nullptr && t.distinct != DistinctField::none) {
+        memo[0] |= kHasValue | kWindow;
+        memo[1] = distinct;
+        memo[2] = static_cast<std::uint64_t>(out.window_start);
+      }
+      if (!out.fire) {
+        ++s.stats.below_threshold;
+        return false;
+      }
+      m.frames = out.frames;
+      m.frame_count = out.frame_count;
+      m.count = out.count;
     }
-    m.frames.assign(out.frames.begin(), out.frames.begin() + out.frame_count);
-    m.count = out.count;
   } else {
-    m.frames.push_back(frame);
+    m.frames[0] = frame;
+    m.frame_count = 1;
   }
   if (c.limit) {
     const StateKey key = make_key(c.limit->by, m.cc->slot * 2 + 1, w, m.src_is_master);
@@ -182,6 +253,52 @@ void Engine::Impl::report_internal(std::string_view condition, core::Timestamp t
   }
 }
 
+namespace {
+
+// A PDU clause fired: build and emit its event (kept out of the per-PDU loop, which stays small).
+[[gnu::noinline]] void emit_pdu_event(Engine::Impl& s, const Matched& m, const PduFacts& f, const Endpoints& w,
+                                      PolicySource* source, core::Timestamp ts_value, events::EventSink& sink) {
+  const CompiledClause& cc = *m.cc;
+  const std::int64_t ts = ts_value.ns;
+  const Rule& r = *cc.r;
+  const FlowPolicy* policy = source != nullptr ? source->flow_policy() : nullptr;
+  events::Severity severity = r.severity;
+  std::string message = rule_head(r) + detail::describe_facts(f) + ", " + detail::endpoint_text(w.src_ip, w.src_port) +
+                        " -> " + detail::endpoint_text(w.dst_ip, w.dst_port);
+  for (const Escalation& e : r.escalate) {
+    if (detail::match_pdu(e.when, f, source, true) == MatchResult::yes) {
+      severity = e.severity;
+      break;
+    }
+  }
+  message += threshold_suffix(m, w);
+  std::vector<std::string> extra;
+  apply_policy(r, policy, core::Timestamp{ts}, severity, extra, message);
+
+  detail::EventParts parts;
+  parts.rule = &r;
+  parts.severity = severity;
+  parts.ts = core::Timestamp{ts};
+  parts.where = &w;
+  parts.protocol = protocols::name(f.protocol);
+  if (policy != nullptr) {
+    parts.source_zone = zone_id(f.from_master ? policy->master_zone : policy->outstation_zone);
+    parts.destination_zone = zone_id(f.from_master ? policy->outstation_zone : policy->master_zone);
+  }
+  if (f.record != nullptr) {
+    s.json.clear();
+    f.record->describe(s.json);
+    parts.pdu_json = s.json.dump();
+  }
+  parts.frames = m.evidence();
+  parts.extra_explanations = std::move(extra);
+  parts.message = std::move(message);
+  sink.emit(detail::make_event(std::move(parts)));
+  ++s.stats.events;
+}
+
+}  // namespace
+
 // ---- Engine ------------------------------------------------------------------------------------
 
 Engine::Engine() = default;
@@ -197,13 +314,28 @@ std::unique_ptr<Engine> Engine::compile(RulePack pack, EngineLimits limits) {
 
 const RulePack& Engine::pack() const { return impl_->pack; }
 
+namespace {
+class FixedPolicy final : public PolicySource {
+ public:
+  explicit FixedPolicy(const FlowPolicy* p) : p_(p) {}
+  const FlowPolicy* flow_policy() override { return p_; }
+
+ private:
+  const FlowPolicy* p_;
+};
+}  // namespace
+
 void Engine::on_pdu(const PduFacts& f, const Endpoints& w, const FlowPolicy* policy, events::EventSink& sink) {
+  FixedPolicy fixed(policy);
+  on_pdu(f, w, &fixed, sink);
+}
+
+void Engine::on_pdu(const PduFacts& f, const Endpoints& w, PolicySource* source, events::EventSink& sink) {
   Impl& s = *impl_;
   ++s.stats.pdus;
   const auto p = static_cast<std::size_t>(f.protocol);
-  const std::int64_t slot = static_cast<std::int64_t>(f.function) + 1;
-  if (p >= detail::kProtocolSlots || slot < 0 || slot >= static_cast<std::int64_t>(detail::kFunctionSlots)) return;
-  const detail::Span span = s.pdu_table[p][static_cast<std::size_t>(slot)];
+  if (p >= detail::kProtocolSlots || f.function > 255) return;
+  const detail::Span span = s.pdu_table[p][f.from_master ? 0 : 1][detail::function_slot(f)];
   if (span.count == 0) return;  // the common case: no rule concerns this function
   ++s.stats.pdus_with_candidates;
 
@@ -214,7 +346,7 @@ void Engine::on_pdu(const PduFacts& f, const Endpoints& w, const FlowPolicy* pol
   for (std::uint32_t i = span.begin; i < span.begin + span.count; ++i) {
     const CompiledClause& cc = s.clauses[s.pdu_refs[i]];
     if (cc.rule == fired_rule) continue;  // one event per rule and PDU
-    const MatchResult result = detail::match_pdu(cc.c->match, f, policy, false);
+    const MatchResult result = detail::match_pdu(cc.c->match, f, source, false);
     if (result == MatchResult::no) continue;
     if (result == MatchResult::needs_policy) {
       ++s.stats.skipped_no_policy;
@@ -227,41 +359,7 @@ void Engine::on_pdu(const PduFacts& f, const Endpoints& w, const FlowPolicy* pol
         cc.c->threshold ? distinct_value(cc.c->threshold->distinct, &f, w) : 0;
     if (!admit_match(s, m, w, ts, frame, distinct, evicted)) continue;
     fired_rule = cc.rule;
-
-    const Rule& r = *cc.r;
-    events::Severity severity = r.severity;
-    std::string message = rule_head(r) + detail::describe_facts(f) + ", " + detail::endpoint_text(w.src_ip, w.src_port) +
-                          " -> " + detail::endpoint_text(w.dst_ip, w.dst_port);
-    for (const Escalation& e : r.escalate) {
-      if (detail::match_pdu(e.when, f, policy, true) == MatchResult::yes) {
-        severity = e.severity;
-        break;
-      }
-    }
-    message += threshold_suffix(m, w);
-    std::vector<std::string> extra;
-    apply_policy(r, policy, core::Timestamp{ts}, severity, extra, message);
-
-    detail::EventParts parts;
-    parts.rule = &r;
-    parts.severity = severity;
-    parts.ts = core::Timestamp{ts};
-    parts.where = &w;
-    parts.protocol = protocols::name(f.protocol);
-    if (policy != nullptr) {
-      parts.source_zone = zone_id(f.from_master ? policy->master_zone : policy->outstation_zone);
-      parts.destination_zone = zone_id(f.from_master ? policy->outstation_zone : policy->master_zone);
-    }
-    if (f.record != nullptr) {
-      s.json.clear();
-      f.record->describe(s.json);
-      parts.pdu_json = s.json.dump();
-    }
-    parts.frames = std::move(m.frames);
-    parts.extra_explanations = std::move(extra);
-    parts.message = std::move(message);
-    sink.emit(detail::make_event(std::move(parts)));
-    ++s.stats.events;
+    emit_pdu_event(s, m, f, w, source, core::Timestamp{ts}, sink);
   }
   if (evicted) s.report_internal(detail::kThresholdEvicted, core::Timestamp{ts}, sink);
 }
@@ -304,7 +402,7 @@ void Engine::on_anomaly(const protocols::AnomalyRecord& a, const Endpoints& w, c
     s.json.string("anomaly", a.name);
     if (!a.detail.empty()) s.json.string("detail", a.detail);
     parts.pdu_json = s.json.dump();
-    parts.frames = std::move(m.frames);
+    parts.frames = m.evidence();
     parts.extra_explanations = std::move(extra);
     parts.message = std::move(message);
     sink.emit(detail::make_event(std::move(parts)));
@@ -363,7 +461,8 @@ void Engine::on_policy_finding(const PolicyFinding& finding, core::Timestamp ts,
       return;
     }
   } else {
-    m.frames.push_back(frame);
+    m.frames[0] = frame;
+    m.frame_count = 1;
   }
 
   events::Severity severity = rule->severity;
@@ -386,7 +485,7 @@ void Engine::on_policy_finding(const PolicyFinding& finding, core::Timestamp ts,
     pdu->record->describe(s.json);
     parts.pdu_json = s.json.dump();
   }
-  parts.frames = std::move(m.frames);
+  parts.frames = m.evidence();
   parts.extra_explanations = std::move(extra);
   parts.message = std::move(message);
   sink.emit(detail::make_event(std::move(parts)));

@@ -1,6 +1,7 @@
 // Compiling a rule pack: each enabled clause goes into the index it is looked up by. A PDU clause
-// with a function set lands in those (protocol, function) slots only; one without lands in every
-// function slot of its protocol (or of all three). Wildcard anomaly patterns are expanded against
+// lands in the (protocol, direction, function slot) cells it can match: those of its function set,
+// its direction, and (Modbus) exception responses only when it asks for an exception code; one
+// without a function lands in every function slot of its protocol (or of all three). Wildcard anomaly patterns are expanded against
 // the parsers' anomaly names here, so matching an anomaly is an exact lookup.
 #include <algorithm>
 #include <map>
@@ -21,6 +22,32 @@ Span NameIndex::find(std::string_view name) const {
 
 namespace {
 
+// Whether a clause can match a PDU of this protocol, direction and function slot: the conditions
+// the slot decides (function, direction, presence of an exception or sub-code). The rest is
+// checked per PDU.
+bool slot_can_match(const Match& m, protocols::ProtocolId protocol, bool from_master, std::size_t slot) {
+  if (m.direction == Direction::from_master && !from_master) return false;
+  if (m.direction == Direction::from_outstation && from_master) return false;
+  std::int64_t function = -1;
+  bool exception = false;
+  bool sub_possible = true;
+  if (slot == kNoneWithoutSub) {
+    sub_possible = false;
+  } else if (slot != kNoneWithSub) {
+    if (protocol == protocols::ProtocolId::modbus) {
+      if (slot > kModbusExceptionBase + 127) return false;  // Modbus codes stop at 127
+      exception = slot >= kModbusExceptionBase;
+      function = static_cast<std::int64_t>(exception ? slot - kModbusExceptionBase : slot - 1);
+    } else {
+      function = static_cast<std::int64_t>(slot - 1);
+    }
+  }
+  if (m.function && !m.function->contains(function)) return false;
+  if (m.exception && !exception) return false;
+  if (m.sub && !sub_possible) return false;
+  return true;
+}
+
 NameIndex make_index(std::map<std::string, std::vector<std::uint32_t>, std::less<>>& by_name) {
   NameIndex index;
   for (auto& [name, ids] : by_name) {
@@ -35,9 +62,11 @@ NameIndex make_index(std::map<std::string, std::vector<std::uint32_t>, std::less
 }  // namespace detail
 
 void Engine::Impl::build(const RulePack& rules) {
+  using detail::kDirectionSlots;
   using detail::kFunctionSlots;
   using detail::kProtocolSlots;
-  std::array<std::array<std::vector<std::uint32_t>, kFunctionSlots>, kProtocolSlots> slots;
+  std::array<std::array<std::array<std::vector<std::uint32_t>, kFunctionSlots>, kDirectionSlots>, kProtocolSlots>
+      slots;
   std::map<std::string, std::vector<std::uint32_t>, std::less<>> anomaly_ids;
   std::map<std::string, std::vector<std::uint32_t>, std::less<>> finding_ids;
   std::map<std::string, std::vector<std::uint32_t>, std::less<>> internal_ids;
@@ -62,18 +91,22 @@ void Engine::Impl::build(const RulePack& rules) {
       if (!m.is_pdu_match()) continue;
       for (std::size_t p = 1; p < kProtocolSlots; ++p) {
         if (m.protocol != protocols::ProtocolId::unknown && static_cast<std::size_t>(m.protocol) != p) continue;
-        for (std::size_t s = 0; s < kFunctionSlots; ++s) {
-          const auto function = static_cast<std::int64_t>(s) - 1;
-          if (!m.function || m.function->contains(function)) slots[p][s].push_back(id);
+        for (std::size_t d = 0; d < kDirectionSlots; ++d) {
+          for (std::size_t s = 0; s < kFunctionSlots; ++s) {
+            if (detail::slot_can_match(m, static_cast<protocols::ProtocolId>(p), d == 0, s)) slots[p][d][s].push_back(id);
+          }
         }
       }
     }
   }
   for (std::size_t p = 0; p < kProtocolSlots; ++p) {
-    for (std::size_t s = 0; s < kFunctionSlots; ++s) {
-      const auto& ids = slots[p][s];
-      pdu_table[p][s] = detail::Span{static_cast<std::uint32_t>(pdu_refs.size()), static_cast<std::uint32_t>(ids.size())};
-      pdu_refs.insert(pdu_refs.end(), ids.begin(), ids.end());
+    for (std::size_t d = 0; d < kDirectionSlots; ++d) {
+      for (std::size_t s = 0; s < kFunctionSlots; ++s) {
+        const auto& ids = slots[p][d][s];
+        pdu_table[p][d][s] =
+            detail::Span{static_cast<std::uint32_t>(pdu_refs.size()), static_cast<std::uint32_t>(ids.size())};
+        pdu_refs.insert(pdu_refs.end(), ids.begin(), ids.end());
+      }
     }
   }
   // Findings: a rule naming a protocol is more specific than one that does not, and is tried first.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <deque>
 #include <string>
 #include <string_view>
@@ -30,7 +31,23 @@ struct CompiledClause {
 };
 
 inline constexpr std::size_t kProtocolSlots = 4;    // ProtocolId values
-inline constexpr std::size_t kFunctionSlots = 257;  // function -1 (none) .. 255
+inline constexpr std::size_t kDirectionSlots = 2;   // from the master, from the outstation
+// Function slots: 0 function none with a sub-code (IEC 104 U-format); 1..256 function 0..255
+// (Modbus: 1..128 plain, 129..256 exception responses); 257 function none without a sub-code
+// (IEC 104 S-format, DNP3 link-only frames).
+inline constexpr std::size_t kFunctionSlots = 258;
+inline constexpr std::size_t kNoneWithSub = 0;
+inline constexpr std::size_t kNoneWithoutSub = 257;
+inline constexpr std::size_t kModbusExceptionBase = 129;
+
+// The slot of a PDU's facts (the one lookup per PDU).
+inline std::size_t function_slot(const PduFacts& f) {
+  if (f.function < 0) return f.sub >= 0 ? kNoneWithSub : kNoneWithoutSub;
+  if (f.protocol == protocols::ProtocolId::modbus && f.exception >= 0) {
+    return kModbusExceptionBase + static_cast<std::size_t>(f.function & 0x7F);
+  }
+  return 1 + static_cast<std::size_t>(f.function & 0xFF);
+}
 
 // A name -> clauses index (anomaly names, finding ids, internal conditions), sorted by name.
 struct NameIndex {
@@ -52,7 +69,9 @@ struct Engine::Impl {
 
   RulePack pack;
   std::vector<detail::CompiledClause> clauses;
-  std::array<std::array<detail::Span, detail::kFunctionSlots>, detail::kProtocolSlots> pdu_table{};
+  std::array<std::array<std::array<detail::Span, detail::kFunctionSlots>, detail::kDirectionSlots>,
+             detail::kProtocolSlots>
+      pdu_table{};
   std::vector<std::uint32_t> pdu_refs;
   detail::NameIndex anomalies;
   detail::NameIndex findings;

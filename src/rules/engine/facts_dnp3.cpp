@@ -30,11 +30,14 @@ void dnp3_facts(const protocols::dnp3::Pdu& p, PduFacts& f) {
     f.iin = a.iin;
     f.has_iin = true;
   }
+  // Only a WRITE of g50 (time) or a READ of g0 (attributes) changes the function's class.
   bool time_object = false;
   bool attributes = false;
-  for (const auto& o : a.objects) {
-    time_object = time_object || o.group == 50;
-    attributes = attributes || o.group == 0;
+  if (a.function == 0x01 || a.function == 0x02) {
+    for (const auto& o : a.objects) {
+      time_object = time_object || o.group == 50;
+      attributes = attributes || o.group == 0;
+    }
   }
   if (!a.objects.empty()) {
     f.group = a.objects.front().group;

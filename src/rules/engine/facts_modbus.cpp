@@ -2,6 +2,8 @@
 // exception bit cleared, FC8 sub-function / FC43 MEI type / FC90 UMAS code, exception code, unit,
 // function class (rules/function_classes.hpp), and which table, first address and how many items
 // a read or write concerns (for responses, those of the paired request).
+#include <array>
+
 #include "normwatch/protocols/modbus/pdu.hpp"
 #include "normwatch/rules/engine/facts_extract.hpp"
 #include "normwatch/rules/function_classes.hpp"
@@ -27,6 +29,23 @@ constexpr std::array<DataTable, 25> kTables = [] {
   return t;
 }();
 
+// The class of each function code when its sub-code does not matter, and which codes it does
+// matter for, worked out once from modbus_class() itself (so they never disagree): the per-PDU
+// path is then a table read for all but FC 8, 43 and 90.
+struct ClassCache {
+  std::array<FunctionClass, 128> plain{};
+  std::array<bool, 128> by_sub{};
+  ClassCache() {
+    for (int fc = 0; fc < 128; ++fc) {
+      plain[static_cast<std::size_t>(fc)] = modbus_class(fc, -1);
+      for (int sub = 0; sub < 256 && !by_sub[static_cast<std::size_t>(fc)]; ++sub) {
+        by_sub[static_cast<std::size_t>(fc)] = modbus_class(fc, sub) != plain[static_cast<std::size_t>(fc)];
+      }
+    }
+  }
+};
+const ClassCache kClasses;
+
 }  // namespace
 
 void modbus_facts(const protocols::modbus::Pdu& p, PduFacts& f) {
@@ -38,7 +57,8 @@ void modbus_facts(const protocols::modbus::Pdu& p, PduFacts& f) {
   if (const auto sub = p.sub_function()) f.sub = *sub;
   f.unit = p.mbap.unit_id;
   f.broadcast = f.from_master && p.mbap.unit_id == 0;
-  f.function_class = modbus_class(f.function, f.sub);
+  const auto fc = static_cast<std::size_t>(f.function);
+  f.function_class = kClasses.by_sub[fc] ? modbus_class(f.function, f.sub) : kClasses.plain[fc];
   if (f.function < static_cast<std::int32_t>(kTables.size())) f.table = kTables[static_cast<std::size_t>(f.function)];
 
   // What is written, if anything (FC23 writes one range and reads another: the write counts).

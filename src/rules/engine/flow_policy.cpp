@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 namespace normwatch::rules::engine {
 
@@ -13,10 +14,8 @@ namespace {
 // medical-unit rules, and safety instrumented systems.
 constexpr std::array<std::string_view, 4> kRaisingTags{"indispensable", "dangerous_forces", "medical", "safety"};
 
-bool conduit_covers(const Conduit& c, const Zone* from, const Zone* to, protocols::ProtocolId protocol) {
-  if (from == nullptr || to == nullptr) return false;
-  if (c.from != from->id || c.to != to->id) return false;
-  return c.protocol == "any" || c.protocol == protocols::name(protocol);
+bool between(const Conduit& c, const Zone* from, const Zone* to) {
+  return from != nullptr && to != nullptr && c.from == from->id && c.to == to->id;
 }
 
 const std::string* raising_tag_of(const std::vector<std::string>& tags) {
@@ -38,12 +37,12 @@ FlowPolicy describe_flow(const Policy& policy, const core::IpAddress& master, co
   f.master_zone = policy.zone_of(master, vlan, std::nullopt);
   f.outstation_zone = policy.zone_of(outstation, vlan, std::nullopt);
   for (const Conduit& c : policy.conduits()) {
-    if (!conduit_covers(c, f.master_zone, f.outstation_zone, protocol)) continue;
+    if (!between(c, f.master_zone, f.outstation_zone)) continue;
+    f.any_windows = f.any_windows || !c.windows.empty();
+    if (!c.carries(protocol, {})) continue;
     f.has_conduit = true;
     if (f.conduit_count < FlowPolicy::kMaxConduits) f.conduits[f.conduit_count++] = &c;
-    if (c.masters.empty() || std::find(c.masters.begin(), c.masters.end(), master) != c.masters.end()) {
-      f.master_listed = true;
-    }
+    if (c.lists_master(master)) f.master_listed = true;
   }
   // The outstation's zone first (it is what a command acts on), then the master's, then the site.
   for (const Zone* z : {f.outstation_zone, f.master_zone}) {
@@ -65,18 +64,29 @@ FlowPolicy describe_flow(const Policy& policy, const core::IpAddress& master, co
 WindowHit window_at(const FlowPolicy& flow, core::Timestamp ts) {
   for (std::size_t i = 0; i < flow.conduit_count; ++i) {
     const Conduit* c = flow.conduits[i];
+    if (c->windows.empty() || !c->open_at(ts)) continue;
     for (const auto& w : c->windows) {
-      if (ts >= w.start && ts <= w.end) return {&w, c};
+      if (ts >= w.start && ts < w.end) return {&w, c};
     }
   }
   return {};
 }
 
+namespace {
+bool same_address(const core::IpAddress& a, const core::IpAddress& b) {
+  std::uint64_t x[2];
+  std::uint64_t y[2];
+  std::memcpy(x, a.bytes.data(), 16);
+  std::memcpy(y, b.bytes.data(), 16);
+  return x[0] == y[0] && x[1] == y[1] && a.family == b.family;
+}
+}  // namespace
+
 const FlowPolicy& FlowPolicyCache::get(std::uint64_t flow_id, const core::IpAddress& master,
                                        const core::IpAddress& outstation, std::uint16_t vlan,
                                        protocols::ProtocolId protocol) {
   Slot& s = slots_[flow_id % kSlots];
-  if (!s.used || s.flow_id != flow_id || s.master != master || s.protocol != protocol) {
+  if (!s.used || s.flow_id != flow_id || s.protocol != protocol || !same_address(s.master, master)) {
     s.used = true;
     s.flow_id = flow_id;
     s.master = master;

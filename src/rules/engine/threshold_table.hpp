@@ -1,11 +1,12 @@
 // ThresholdTable: the bounded state behind thresholds ("N in a window per key") and limits ("at
-// most N events per window per key"). A fixed-capacity, 4-way set-associative table allocated once
-// at start-up: a key whose window has passed is reused; when a set is full the least recently seen
-// key is evicted and counted (EngineLimits::max_threshold_keys is the named cap). No allocation
-// after construction.
+// most N events per window per key"). A fixed-capacity table of 4-entry sets allocated once at
+// start-up, each key hashed to two candidate sets: a key whose window has passed is reused; when
+// both sets are full the least recently seen of their keys is evicted and counted
+// (EngineLimits::max_threshold_keys is the named cap). No allocation after construction.
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -27,6 +28,7 @@ struct ThresholdOutcome {
   bool fire = false;
   bool evicted = false;     // this call evicted another key
   std::uint32_t count = 0;
+  std::int64_t window_start = 0;  // of the key's current window
   std::array<std::uint64_t, kMaxEvidence> frames{};
   std::uint32_t frame_count = 0;
 };
@@ -47,27 +49,33 @@ class ThresholdTable {
   std::uint64_t evictions() const { return evictions_; }
 
  private:
+  // What a lookup reads (the key and its window); the distinct values and evidence frames live in
+  // separate arrays, touched only when a threshold records into them.
   struct Entry {
     StateKey key;
-    bool used = false;
+    std::int64_t window_start = 0;
+    std::int64_t window_ns = 0;
+    std::int64_t last_seen = 0;
+    std::uint32_t count = 0;
     bool fired = false;
     std::uint8_t distinct_count = 0;
     std::uint8_t frame_count = 0;
     std::uint8_t frame_head = 0;
-    std::uint32_t count = 0;
-    std::int64_t window_start = 0;
-    std::int64_t window_ns = 0;
-    std::int64_t last_seen = 0;
-    std::array<std::uint64_t, kMaxDistinct> distinct{};
-    std::array<std::uint64_t, kMaxEvidence> frames{};
   };
   static constexpr std::size_t kWays = 4;
 
-  // The entry for `key` (new or reset when its window passed); sets *evicted when one was dropped.
-  Entry& find(const StateKey& key, std::int64_t ts_ns, std::int64_t window_ns, bool* evicted);
+  // The slot of `key` (new or reset when its window passed); sets *evicted when one was dropped.
+  std::size_t find(const StateKey& key, std::int64_t ts_ns, std::int64_t window_ns, bool* evicted);
+  void start_window_if_over(std::size_t slot, std::int64_t ts_ns, std::int64_t window_ns);
+  void reset_window(std::size_t slot, std::int64_t ts_ns, std::int64_t window_ns);
+  void record_frame(std::size_t slot, std::uint64_t frame);
 
   std::vector<Entry> entries_;
+  std::vector<std::uint64_t> tags_;      // per slot: its key's hash | 1, or 0 when free
+  std::vector<std::uint64_t> distinct_;  // kMaxDistinct per slot
+  std::vector<std::uint64_t> frames_;    // kMaxEvidence per slot (a ring)
   std::size_t set_mask_ = 0;
+  std::uint64_t seed_ = 0;   // random per table: crafted keys cannot aim at one set
   std::size_t in_use_ = 0;
   std::uint64_t evictions_ = 0;
 };

@@ -64,6 +64,11 @@ constexpr std::array kScenarios{
              scenarios::rules_dnp3},
     Scenario{"rules-iec104", "Rule triggers and their benign twins for IEC 104 (captures/rules/README.md).",
              scenarios::rules_iec104},
+    Scenario{"bench-mixed",
+             "Rule engine benchmark: --frames (default 1,000,000) over --flows (default 3072) concurrent flows, a "
+             "third each Modbus/TCP polls, DNP3 class polls and IEC 104 measured values, one frame per flow per "
+             "round, with a write or command every 32nd exchange (tests/bench/rules/).",
+             scenarios::bench_mixed},
     Scenario{"iec104-catalogue",
              "IEC 104 session (STARTDT, TESTFR both ways, S-frames, STOPDT) carrying every standard type id "
              "used in 104 (SQ=0 and SQ=1), every cause 1-13, 20-41, 44-47, P/N and test bits, file transfer, "

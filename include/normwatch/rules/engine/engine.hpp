@@ -23,7 +23,9 @@
 namespace normwatch::rules::engine {
 
 struct EngineLimits {
-  std::size_t max_threshold_keys = 8192;  // threshold/limit keys kept at once (LRU eviction beyond)
+  // Threshold/limit keys kept at once (about 280 bytes each); beyond it the least recently seen
+  // key of a full pair of sets is evicted and SYS-02 reports it.
+  std::size_t max_threshold_keys = 32768;
 };
 
 struct EngineStats {
@@ -41,6 +43,10 @@ struct EngineStats {
   std::size_t threshold_capacity = 0;
 };
 
+// Words of per-flow memory a caller may keep for the engine (zero when the flow starts): the
+// engine keeps its threshold memos there, and thresholds counted per flow entirely.
+inline constexpr std::size_t kFlowScratchWords = 12;
+
 // The PDU's or anomaly's sender and receiver, and the flow they belong to.
 struct Endpoints {
   core::IpAddress src_ip;
@@ -49,6 +55,22 @@ struct Endpoints {
   std::uint16_t dst_port = 0;
   bool udp = false;
   std::uint64_t flow_id = 0;
+  std::uint64_t* scratch = nullptr;  // kFlowScratchWords words of this flow, or null
+};
+
+// The flow's FlowPolicy, looked up only when a rule needs it (a clause with a policy predicate
+// that matched everything else, or an event being built), so most PDUs never pay for it.
+class PolicySource {
+ public:
+  virtual ~PolicySource() = default;
+  // Null when the sensor runs without a policy.
+  virtual const FlowPolicy* flow_policy() = 0;
+  // flow_policy()->master_listed, which an implementation may remember per flow; -1 without a
+  // policy, else 0 or 1.
+  virtual int master_listed() {
+    const FlowPolicy* p = flow_policy();
+    return p == nullptr ? -1 : (p->master_listed ? 1 : 0);
+  }
 };
 
 class Engine {
@@ -60,8 +82,10 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // One decoded PDU. `policy` is null when the sensor runs without a policy: clauses that need one
-  // stay silent (and are counted).
+  // One decoded PDU. `policy` is null (or gives null) when the sensor runs without a policy:
+  // clauses that need one stay silent (and are counted).
+  void on_pdu(const PduFacts& facts, const Endpoints& where, PolicySource* policy, events::EventSink& sink);
+  // The same with the flow's policy view at hand (tests, tools).
   void on_pdu(const PduFacts& facts, const Endpoints& where, const FlowPolicy* policy, events::EventSink& sink);
   // One named parser anomaly; `policy` (may be null) is the flow's view with the client as master.
   void on_anomaly(const protocols::AnomalyRecord& anomaly, const Endpoints& where, const FlowPolicy* policy,

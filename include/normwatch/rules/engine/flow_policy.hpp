@@ -21,6 +21,7 @@ struct FlowPolicy {
   const Zone* outstation_zone = nullptr;
   bool has_conduit = false;        // some conduit runs from the master's zone to the outstation's
   bool master_listed = false;      // ... and lists this master (or lists none: any host of `from`)
+  bool any_windows = false;        // some conduit between the two zones (any protocol) has windows
   static constexpr std::size_t kMaxConduits = 4;
   std::array<const Conduit*, kMaxConduits> conduits{};  // conduits covering the flow
   std::uint8_t conduit_count = 0;

@@ -46,7 +46,7 @@ TEST(Allocation, PdusThatFireNothingDoNotAllocate) {
       ASSERT_TRUE(extract_facts(*r, f));
       const bool to_master = !f.from_master;
       engine->on_pdu(f, to_master ? back : w, &fp, sink);
-      engine->on_pdu(f, to_master ? back : w, nullptr, sink);
+      engine->on_pdu(f, to_master ? back : w, test::kNoPolicy, sink);
     }
   };
   run();  // warm up

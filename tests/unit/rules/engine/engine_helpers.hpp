@@ -62,6 +62,9 @@ RulePack pack_of(std::string_view yaml);
 RulePack shipped_pack();
 std::string source_dir();
 
+// "No policy loaded", for Engine::on_pdu.
+inline constexpr const FlowPolicy* kNoPolicy = nullptr;
+
 Endpoints endpoints(std::string_view src, std::uint16_t sport, std::string_view dst, std::uint16_t dport,
                     std::uint64_t flow = 1);
 

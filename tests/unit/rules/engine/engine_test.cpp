@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
+#include <cstdio>
 
 #include "normwatch/rules/engine/facts_extract.hpp"
 #include "normwatch/rules/engine/names.hpp"
@@ -275,9 +277,9 @@ TEST_F(EngineTest, DisabledRulesAndOverridesDoNotFire) {
   ModbusPdu restart("00 02 00 00 00 06 01 08 00 01 00 00", false);
   PduFacts f;
   ASSERT_TRUE(extract_facts(listen.record, f));
-  engine->on_pdu(f, rogue_, nullptr, sink_);
+  engine->on_pdu(f, rogue_, test::kNoPolicy, sink_);
   ASSERT_TRUE(extract_facts(restart.record, f));
-  engine->on_pdu(f, rogue_, nullptr, sink_);
+  engine->on_pdu(f, rogue_, test::kNoPolicy, sink_);
   ASSERT_EQ(sink_.rule_ids(), std::vector<std::string>{"MB-02"});
   EXPECT_EQ(sink_.events[0].severity, events::Severity::low);
 }
@@ -293,7 +295,7 @@ TEST_F(EngineTest, ThresholdStateIsBoundedAndEvictionIsReported) {
     ModbusPdu ex("00 01 00 00 00 03 01 87 01", true, host * 1000);
     PduFacts f;
     ASSERT_TRUE(extract_facts(ex.record, f));
-    engine->on_pdu(f, test::endpoints("10.10.1.20", 502, dst, 40000), nullptr, sink_);
+    engine->on_pdu(f, test::endpoints("10.10.1.20", 502, dst, 40000), test::kNoPolicy, sink_);
   }
   const EngineStats s = engine->stats();
   EXPECT_EQ(s.threshold_capacity, 4u);
@@ -316,6 +318,53 @@ TEST_F(EngineTest, UnsolicitedFloodAndTwin) {
     pdu(u.record, w);
   }
   EXPECT_EQ(sink_.rule_ids(), std::vector<std::string>{"DN-09"});
+}
+
+TEST_F(EngineTest, FloodCountedWithTheFlow) {
+  // DN-12's flood clause counts per flow in the flow's own words: 100 requests within 1 s.
+  std::array<std::uint64_t, kFlowScratchWords> scratch{};
+  Endpoints w = test::endpoints("10.10.2.11", 50300, "10.10.1.30", 20000, 77);
+  w.scratch = scratch.data();
+  for (int i = 0; i < 99; ++i) {
+    Dnp3Pdu poll("c0 01 3c 02 06", 10, 1, true, i * (kSecond / 200), 100 + i);
+    pdu(poll.record, w);
+  }
+  EXPECT_TRUE(sink_.events.empty());
+  Dnp3Pdu last("c0 01 3c 02 06", 10, 1, true, 99 * (kSecond / 200), 199);
+  pdu(last.record, w);
+  ASSERT_EQ(sink_.rule_ids(), std::vector<std::string>{"DN-12"});
+  EXPECT_EQ(sink_.events[0].evidence_frames, (std::vector<std::uint64_t>{100, 199}));
+  // Once per window; a new window after a second counts again from zero.
+  for (int i = 0; i < 100; ++i) {
+    Dnp3Pdu poll("c0 01 3c 02 06", 10, 1, true, 3 * kSecond + i * (kSecond / 1000), 300 + i);
+    pdu(poll.record, w);
+  }
+  EXPECT_EQ(sink_.events.size(), 2u);
+}
+
+TEST_F(EngineTest, FlowMemosGiveTheSameVerdictsAsTheTable) {
+  // The same traffic with and without the flow's words: the memos only skip work.
+  CapturingSink with_scratch;
+  auto other = Engine::compile(*pack_);
+  std::array<std::array<std::uint64_t, kFlowScratchWords>, 3> scratch{};
+  for (int round = 0; round < 3; ++round) {
+    for (std::uint8_t unit = 1; unit <= 9; ++unit) {
+      for (int flow = 0; flow < 3; ++flow) {
+        char adu[64];
+        std::snprintf(adu, sizeof adu, "00 01 00 00 00 06 %02x 03 00 00 00 01", unit);
+        ModbusPdu read(adu, false, (round * 10 + unit) * kSecond / 10, static_cast<std::uint64_t>(unit));
+        Endpoints w = test::endpoints("10.10.2.66", static_cast<std::uint16_t>(51000 + flow), "10.10.1.20", 502,
+                                      static_cast<std::uint64_t>(10 + flow));
+        pdu(read.record, w);
+        w.scratch = scratch[static_cast<std::size_t>(flow)].data();
+        PduFacts f;
+        ASSERT_TRUE(extract_facts(read.record, f));
+        other->on_pdu(f, w, test::kNoPolicy, with_scratch);
+      }
+    }
+  }
+  EXPECT_EQ(sink_.rule_ids(), std::vector<std::string>{"SG-07"});
+  EXPECT_EQ(with_scratch.rule_ids(), sink_.rule_ids());
 }
 
 TEST_F(EngineTest, IecResetProcessSeverityByQualifier) {

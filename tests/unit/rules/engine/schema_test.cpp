@@ -98,7 +98,7 @@ TEST_F(EventSchema, EngineEventsOfEveryKindValidate) {
   test::ModbusPdu p("00 01 00 00 00 06 01 08 00 04 00 00", false);
   PduFacts f;
   ASSERT_TRUE(extract_facts(p.record, f));
-  engine->on_pdu(f, w, nullptr, sink);
+  engine->on_pdu(f, w, test::kNoPolicy, sink);
   protocols::AnomalyRecord a;
   a.protocol = protocols::ProtocolId::modbus;
   a.name = "modbus.bad_length";
@@ -110,7 +110,7 @@ TEST_F(EventSchema, EngineEventsOfEveryKindValidate) {
   const Endpoints v6 = test::endpoints("fd00::66", 51000, "fd00::20", 20000);
   test::Dnp3Pdu restart("c0 0d", 10, 1, true);
   ASSERT_TRUE(extract_facts(restart.record, f));
-  engine->on_pdu(f, v6, nullptr, sink);
+  engine->on_pdu(f, v6, test::kNoPolicy, sink);
   ASSERT_EQ(sink.events.size(), 4u);
   const auto file = dir_ / "events.jsonl";
   {
