@@ -133,7 +133,12 @@ Pdu ModbusSession::decode(core::Bytes adu, const Where& at) {
     const bool fits_believed = !pdu.malformed.present();
     const bool fits_other = !other.malformed.present();
     if (fits_other && !fits_believed) {
+      const Side client_before = client_side();
       vote(at.wire, other.direction, at);
+      // Settled roles keep the PDU in its side's direction unless this vote flipped them: a
+      // request with stray bytes that happen to fit a response (FC11 with 4 extra zero bytes in
+      // the Quickdraw captures) stays a malformed request, as Wireshark shows it.
+      if (settled && client_side() == client_before) return pdu;
       return other;
     }
     if (fits_believed && !fits_other) vote(at.wire, believed, at);
