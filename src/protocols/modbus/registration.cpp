@@ -8,9 +8,18 @@
 
 namespace normwatch::protocols::modbus {
 
+namespace {
+// Whole ADUs in a row, each with protocol id 0 and a believable length, that tile the bytes
+// exactly: MBAP framing even when no function code is assigned. A function-code scan over
+// unassigned codes (zeek/zeek#3211) would otherwise leave the probe at `maybe` until the
+// classifier gives up and calls the flow foreign, hiding the whole scan.
+constexpr std::size_t kFramedAdusForYes = 3;
+}  // namespace
+
 protocols::ProbeResult probe(core::Bytes bytes, bool is_udp) {
   using protocols::ProbeResult;
-  std::size_t known = 0;  // whole ADUs with an assigned or vendor function code
+  std::size_t known = 0;   // whole ADUs with an assigned or vendor function code
+  std::size_t framed = 0;  // whole ADUs of any function code
   while (!bytes.empty()) {
     if (bytes.size() >= 4 && core::load_u16be(bytes, 2) != 0) return ProbeResult::no;
     if (bytes.size() >= 6) {
@@ -33,10 +42,11 @@ protocols::ProbeResult probe(core::Bytes bytes, bool is_udp) {
     const std::size_t total = kMbapSize - 1 + length;
     if (bytes.size() < total) break;
     if (assigned) ++known;
+    ++framed;
     bytes = bytes.subspan(total);
   }
   if (is_udp && !bytes.empty()) return ProbeResult::no;  // a datagram holds whole ADUs
-  if (known > 0) return ProbeResult::yes;
+  if (known > 0 || framed >= kFramedAdusForYes) return ProbeResult::yes;
   return ProbeResult::maybe;
 }
 
