@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Live Modbus with real peers (issue 3 item 6). While `normwatch live -i lo` captures, a real
+libmodbus client and server (modbus-live-peers) run a known script on 127.0.0.1, and a libpcap
+recorder (modbus-live-record) writes the same traffic to a pcap file. Then:
+  - `normwatch decode` of that file must give the script's PDUs one for one, in order: transaction
+    id (as the server received it), unit id, function code, direction and sender/receiver ports,
+    exception code, addr/qty/waddr/wqty/sub (responses carry their request's: that checks the
+    pairing), and a `malformed` reason exactly where the script sends an out-of-spec request;
+  - `normwatch live`'s summary must count the same number of Modbus PDUs, on one Modbus flow,
+    with exactly the Modbus anomalies the script provokes (unassigned_function for its scan of
+    unassigned function codes, bad_quantity for its 126-register read): in particular no
+    unanswered request and no unsolicited response.
+Prints SKIP and exits 0 when this machine does not allow capture on lo.
+usage: modbus_live_test.py NORMWATCH MODBUS_LIVE_PEERS MODBUS_LIVE_RECORD [--keep PCAP] [--port N]
+  --keep PCAP  also copy the recorded capture there (captures/modbus/record.sh uses it)
+  --port N     the server's port (default: the first free one from 15502)
+"""
+import argparse
+import json
+from collections import Counter
+import os
+import selectors
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+FIRST_PORT = 15502
+LIVE_SECONDS = 8.0
+KEYS = ("tid", "unit", "fc", "response", "exception", "addr", "qty", "waddr", "wqty", "sub")
+
+
+def free_port() -> int:
+    for port in range(FIRST_PORT, FIRST_PORT + 100):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
+    raise SystemExit(f"FAIL: no free port in {FIRST_PORT}..{FIRST_PORT + 99}")
+
+
+def not_permitted(text: str) -> bool:
+    text = text.lower()
+    return "permission" in text or "not permitted" in text
+
+
+def read_line(proc, seconds: float) -> str:
+    """The first stdout line of `proc`, or '' when it exits or stays silent for `seconds`."""
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    if not sel.select(timeout=seconds):
+        return ""
+    return proc.stdout.readline().strip()
+
+
+class Checks:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, ok: bool, what: str):
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print("FAIL:", what)
+
+
+def compare_pdus(checks: Checks, expected: list, decoded: list, port: int):
+    checks.check(len(decoded) == len(expected),
+                 f"normwatch decode gave {len(decoded)} Modbus PDUs, the script made {len(expected)}")
+    for i, (want, got) in enumerate(zip(expected, decoded)):
+        where = f"PDU {i + 1} ({want['step']}, {'response' if want['response'] else 'request'})"
+        diffs = [f"{k}: want {want.get(k)} got {got.get(k)}" for k in KEYS if want.get(k) != got.get(k)]
+        if want.get("malformed", False) != ("malformed" in got):
+            diffs.append(f"malformed: want {want.get('malformed', False)} got {got.get('malformed')}")
+        server_end = f"127.0.0.1:{port}"
+        sender, receiver = (server_end, got.get("dst")) if want["response"] else (got.get("src"), server_end)
+        if got.get("src") != sender or got.get("dst") != receiver or sender == receiver:
+            diffs.append(f"endpoints {got.get('src')} -> {got.get('dst')}")
+        checks.check(not diffs, f"{where}: " + "; ".join(diffs))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(usage=__doc__)
+    parser.add_argument("normwatch")
+    parser.add_argument("peers")
+    parser.add_argument("recorder")
+    parser.add_argument("--keep")
+    parser.add_argument("--port", type=int)
+    args = parser.parse_args()
+    normwatch, peers, recorder, keep = args.normwatch, args.peers, args.recorder, args.keep
+    port = args.port or free_port()
+    bpf = f"tcp port {port}"
+    scratch = tempfile.mkdtemp(prefix="normwatch-modbus-live-")
+    pcap_path = os.path.join(scratch, "modbus-live.pcap")
+    try:
+        sensor = subprocess.Popen([normwatch, "live", "-i", "lo", "--filter", bpf, "--duration", str(LIVE_SECONDS),
+                                   "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        rec = subprocess.Popen([recorder, "lo", bpf, pcap_path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+        ready = read_line(rec, 10.0)
+        if ready != "recording":
+            rec.wait(timeout=10)
+            err = rec.stderr.read()
+            sensor.send_signal(signal.SIGINT)
+            sensor.communicate(timeout=30)
+            if rec.returncode == 77 or not_permitted(err):
+                print(f"SKIP: capture on lo is not permitted here ({err.strip()})")
+                return 0
+            print(f"FAIL: the recorder did not start: {err.strip()}")
+            return 1
+        time.sleep(1.0)  # let normwatch live open lo too
+        if sensor.poll() is not None:
+            err = sensor.stderr.read()
+            rec.send_signal(signal.SIGTERM)
+            rec.communicate(timeout=30)
+            if not_permitted(err):
+                print(f"SKIP: capture on lo is not permitted here ({err.strip()})")
+                return 0
+            print(f"FAIL: normwatch live exited early: {err.strip()}")
+            return 1
+
+        script = subprocess.run([peers, str(port)], capture_output=True, text=True, timeout=60)
+        sys.stderr.write(script.stderr)
+        time.sleep(0.5)  # the last FIN/ACK reach both captures
+        rec.send_signal(signal.SIGTERM)
+        _, rec_err = rec.communicate(timeout=30)
+        sys.stderr.write(rec_err)
+        live_out, live_err = sensor.communicate(timeout=LIVE_SECONDS + 30)
+        if script.returncode != 0:
+            print(f"FAIL: the libmodbus peers did not complete the script (exit {script.returncode})")
+            print("0 passed, 1 failed")
+            return 1
+        expected = [json.loads(line) for line in script.stdout.splitlines() if line.strip()]
+        if keep:
+            shutil.copyfile(pcap_path, keep)
+
+        checks = Checks()
+        decode = subprocess.run([normwatch, "decode", pcap_path], capture_output=True, text=True, timeout=60)
+        checks.check(decode.returncode == 0, f"normwatch decode exited {decode.returncode}: {decode.stderr.strip()}")
+        decoded = [json.loads(line) for line in decode.stdout.splitlines() if line.strip()]
+        checks.check(all(d.get("proto") == "modbus" for d in decoded), "a non-Modbus PDU in the decode")
+        decoded = [d for d in decoded if d.get("proto") == "modbus"]
+        compare_pdus(checks, expected, decoded, port)
+
+        checks.check(sensor.returncode == 0, f"normwatch live exited {sensor.returncode}: {live_err.strip()}")
+        summary = json.loads(live_out.strip().splitlines()[-1]) if live_out.strip() else {}
+        live_pdus = summary.get("pdus", {}).get("modbus", 0)
+        checks.check(live_pdus == len(expected),
+                     f"normwatch live counted {live_pdus} Modbus PDUs, the script made {len(expected)}")
+        checks.check(summary.get("flows_by_app", {}).get("modbus") == 1,
+                     f"normwatch live: flows_by_app {summary.get('flows_by_app')} (want one modbus flow)")
+        anomalies = {k: v for k, v in summary.get("anomalies", {}).items() if k.startswith("modbus.")}
+        provoked = dict(Counter(e["anomaly"] for e in expected if "anomaly" in e))
+        checks.check(anomalies == provoked, f"normwatch live: Modbus anomalies {anomalies}, want {provoked}")
+        print(f"{len(expected)} Modbus PDUs in the script; normwatch decode {len(decoded)}, normwatch live {live_pdus}")
+        print(f"{checks.passed} passed, {checks.failed} failed")
+        return 1 if checks.failed else 0
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
