@@ -29,7 +29,8 @@ import tempfile
 import time
 
 FIRST_PORT = 15502
-LIVE_SECONDS = 8.0
+START_SECONDS = 30.0        # for the sensor and the recorder to open lo (a sanitizer build is slow)
+LIVE_BOUND_SECONDS = 90.0   # normwatch live --duration: a bound only, it is stopped with SIGINT
 KEYS = ("tid", "unit", "fc", "response", "exception", "addr", "qty", "waddr", "wqty", "sub")
 
 
@@ -49,13 +50,14 @@ def not_permitted(text: str) -> bool:
     return "permission" in text or "not permitted" in text
 
 
-def read_line(proc, seconds: float) -> str:
-    """The first stdout line of `proc`, or '' when it exits or stays silent for `seconds`."""
+def read_line(proc, seconds: float, stream: str = "stdout") -> str:
+    """The next line `proc` writes on `stream`, or '' when it exits or stays silent for `seconds`."""
+    pipe = getattr(proc, stream)
     sel = selectors.DefaultSelector()
-    sel.register(proc.stdout, selectors.EVENT_READ)
+    sel.register(pipe, selectors.EVENT_READ)
     if not sel.select(timeout=seconds):
         return ""
-    return proc.stdout.readline().strip()
+    return pipe.readline().strip()
 
 
 class Checks:
@@ -99,40 +101,42 @@ def main() -> int:
     bpf = f"tcp port {port}"
     scratch = tempfile.mkdtemp(prefix="normwatch-modbus-live-")
     pcap_path = os.path.join(scratch, "modbus-live.pcap")
+    procs = []
     try:
-        sensor = subprocess.Popen([normwatch, "live", "-i", "lo", "--filter", bpf, "--duration", str(LIVE_SECONDS),
+        # --duration only bounds the run: the sensor is stopped with SIGINT once the script is done.
+        sensor = subprocess.Popen([normwatch, "live", "-i", "lo", "--filter", bpf, "--duration", str(LIVE_BOUND_SECONDS),
                                    "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        procs.append(sensor)
+        started = read_line(sensor, START_SECONDS, stream="stderr")
+        if "capturing on" not in started:
+            sensor.kill()
+            _, err = sensor.communicate(timeout=30)
+            err = (started + "\n" + err).strip()
+            if not_permitted(err):
+                print(f"SKIP: capture on lo is not permitted here ({err})")
+                return 0
+            print(f"FAIL: normwatch live did not start capturing: {err}")
+            return 1
         rec = subprocess.Popen([recorder, "lo", bpf, pcap_path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
-        ready = read_line(rec, 10.0)
-        if ready != "recording":
-            rec.wait(timeout=10)
-            err = rec.stderr.read()
-            sensor.send_signal(signal.SIGINT)
-            sensor.communicate(timeout=30)
+        procs.append(rec)
+        if read_line(rec, START_SECONDS) != "recording":
+            rec.kill()
+            _, err = rec.communicate(timeout=30)
             if rec.returncode == 77 or not_permitted(err):
                 print(f"SKIP: capture on lo is not permitted here ({err.strip()})")
                 return 0
             print(f"FAIL: the recorder did not start: {err.strip()}")
             return 1
-        time.sleep(1.0)  # let normwatch live open lo too
-        if sensor.poll() is not None:
-            err = sensor.stderr.read()
-            rec.send_signal(signal.SIGTERM)
-            rec.communicate(timeout=30)
-            if not_permitted(err):
-                print(f"SKIP: capture on lo is not permitted here ({err.strip()})")
-                return 0
-            print(f"FAIL: normwatch live exited early: {err.strip()}")
-            return 1
 
         script = subprocess.run([peers, str(port)], capture_output=True, text=True, timeout=60)
         sys.stderr.write(script.stderr)
-        time.sleep(0.5)  # the last FIN/ACK reach both captures
+        time.sleep(1.0)  # the last FIN/ACK reach both captures (both deliver frames at once)
         rec.send_signal(signal.SIGTERM)
         _, rec_err = rec.communicate(timeout=30)
         sys.stderr.write(rec_err)
-        live_out, live_err = sensor.communicate(timeout=LIVE_SECONDS + 30)
+        sensor.send_signal(signal.SIGINT)
+        live_out, live_err = sensor.communicate(timeout=60)
         if script.returncode != 0:
             print(f"FAIL: the libmodbus peers did not complete the script (exit {script.returncode})")
             print("0 passed, 1 failed")
@@ -163,6 +167,10 @@ def main() -> int:
         print(f"{checks.passed} passed, {checks.failed} failed")
         return 1 if checks.failed else 0
     finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
         shutil.rmtree(scratch, ignore_errors=True)
 
 
