@@ -117,7 +117,7 @@ def pdml_adus(path: str, frames: list, opts: list) -> dict:
     out = {}
     for i in range(0, len(frames), 200):
         chunk = frames[i:i + 200]
-        cmd = ["tshark", "-n", "-r", path, "-Y", "frame.number in {" + " ".join(map(str, chunk)) + "}",
+        cmd = ["tshark", "-n", "-r", path, "-Y", "frame.number in {" + ",".join(map(str, chunk)) + "}",
                "-T", "pdml"] + opts
         xml = subprocess.run(cmd, capture_output=True, text=True, timeout=1800).stdout
         for packet in ET.fromstring(xml).iter("packet"):
