@@ -1,7 +1,8 @@
 // modbus-live-record IFACE FILTER OUT.pcap: records what passes IFACE through a BPF filter into a
 // pcap file with libpcap (pcap_create, immediate mode, pcap_dump), until SIGTERM or SIGINT, so that
 // the live test can run `normwatch decode` on the same traffic `normwatch live` saw. Prints
-// "recording" on stdout once the capture is active; exit 77 when capture is not permitted.
+// "recording" on stdout once the capture is active and "written N dropped K" at the end; exit 77
+// when capture is not permitted.
 #include <pcap/pcap.h>
 
 #include <signal.h>
@@ -21,6 +22,8 @@ void on_signal(int) {
 }
 
 constexpr int kNotPermitted = 77;  // the driver turns this into SKIP
+constexpr int kSnapLength = 4096;
+constexpr int kBufferBytes = 32 << 20;
 
 int fail(pcap_t* pcap, const char* what) {
   std::fprintf(stderr, "modbus-live-record: %s: %s\n", what, pcap_geterr(pcap));
@@ -41,7 +44,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "modbus-live-record: %s\n", errbuf);
     return 1;
   }
-  pcap_set_snaplen(pcap, 65535);
+  // In immediate mode libpcap uses fixed-size ring slots of about the snap length: with 65535 and
+  // the default 2 MB buffer that is ~30 slots, and a burst of the script's frames overflowed them
+  // while this process waited for a CPU on a loaded machine. The script's frames are < 400 bytes.
+  pcap_set_snaplen(pcap, kSnapLength);
+  pcap_set_buffer_size(pcap, kBufferBytes);
   pcap_set_immediate_mode(pcap, 1);   // deliver each frame at once: the test stops soon after
   pcap_set_timeout(pcap, 100);
   const int status = pcap_activate(pcap);
@@ -78,7 +85,11 @@ int main(int argc, char** argv) {
   pcap_setnonblock(pcap, 1, errbuf);
   for (int n = 0; (n = pcap_dispatch(pcap, -1, pcap_dump, reinterpret_cast<u_char*>(dumper))) > 0;) frames += n;
   pcap_dump_close(dumper);
+  pcap_stat stats{};
+  const bool have_stats = pcap_stats(pcap, &stats) == 0;
   pcap_close(pcap);
   std::fprintf(stderr, "modbus-live-record: %ld frames written to %s\n", frames, argv[3]);
+  // The driver checks that the kernel dropped nothing: a lost frame would fail the comparison.
+  std::printf("written %ld dropped %u\n", frames, have_stats ? stats.ps_drop + stats.ps_ifdrop : 0U);
   return 0;
 }
