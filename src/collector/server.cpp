@@ -340,7 +340,8 @@ core::Result<void, std::string> Server::run(const std::atomic<bool>& stop) {
   const ServerStats st = stats();
   s.log("stopping: " + std::to_string(st.stored) + " events stored, " + std::to_string(st.duplicates) +
         " duplicates, " + std::to_string(st.rejected) + " quarantined, " + std::to_string(st.malformed) +
-        " malformed messages, " + std::to_string(st.refused) + " refused connections");
+        " malformed messages, " + std::to_string(st.refused) + " unknown keys refused, " +
+        std::to_string(st.handshake_failures) + " failed handshakes");
   return {};
 }
 
