@@ -10,31 +10,13 @@
 #include <vector>
 
 #include "normwatch/stream/tcp_reassembler.hpp"
+#include "support/heap_counter.hpp"
 
-// ---- heap allocation counter (the whole bench program's operator new goes through here) ----
-// Strong definitions: they take precedence over the weak ones other bench files may define, and
-// other files read the count through normwatch::bench::heap_allocations().
+// ---- heap allocation counter: the whole bench program's operator new goes through here ----
+// Other bench files read the count through normwatch::bench::heap_allocations().
 namespace normwatch::bench {
-std::atomic<std::uint64_t> g_heap_allocations{0};
-std::uint64_t heap_allocations() { return g_heap_allocations.load(std::memory_order_relaxed); }
+std::uint64_t heap_allocations() { return test::heap_allocations(); }
 }  // namespace normwatch::bench
-
-// noinline: inlined into this file's callers, GCC 12 pairs malloc/free across the replaced
-// operators and warns (-Wmismatched-new-delete) although they match.
-[[gnu::noinline]] void* operator new(std::size_t size) {
-  normwatch::bench::g_heap_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-[[gnu::noinline]] void* operator new[](std::size_t size) {
-  normwatch::bench::g_heap_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace normwatch::stream {
 namespace {

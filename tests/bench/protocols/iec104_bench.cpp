@@ -1,15 +1,11 @@
 // IEC 60870-5-104 throughput: APCI + ASDU parsing of measured-value I-frames (M_ME_NC_1, 10 objects,
 // 92-byte APDUs), pre-framed and framed from a stream, and the whole session path (framing, parse,
 // link state, k/w window, conformance and element checks, null sink) with acknowledgements from
-// the peer. Reports APDUs per second and heap allocations per APDU after warm-up, counted by a
-// replaceable operator new defined here (weak, so another bench file's replacement wins without a
-// link error; then the shared counter is used if there is one, else the count reads -1).
+// the peer. Reports APDUs per second and heap allocations per APDU after warm-up, counted by the
+// bench program's replaced operator new.
 #include <benchmark/benchmark.h>
 
-#include <atomic>
 #include <cstdint>
-#include <cstdlib>
-#include <new>
 #include <vector>
 
 #include "normwatch/protocols/common/frame_assembler.hpp"
@@ -17,28 +13,9 @@
 #include "normwatch/protocols/iec104/pdu.hpp"
 #include "normwatch/protocols/iec104/session.hpp"
 
-namespace {
-std::atomic<std::uint64_t> g_iec104_bench_allocations{0};
-}  // namespace
-
-__attribute__((weak)) void* operator new(std::size_t n) {
-  g_iec104_bench_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-__attribute__((weak)) void* operator new[](std::size_t n) {
-  g_iec104_bench_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-__attribute__((weak)) void operator delete(void* p) noexcept { std::free(p); }
-__attribute__((weak)) void operator delete[](void* p) noexcept { std::free(p); }
-__attribute__((weak)) void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-__attribute__((weak)) void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-
-// The counter of reassembly_bench.cpp, when that file is part of the program.
+// The counting operator new of the bench program (tests/support/heap_counter.hpp, in reassembly_bench.cpp).
 namespace normwatch::bench {
-[[gnu::weak]] std::uint64_t heap_allocations();
+std::uint64_t heap_allocations();
 }
 
 namespace {
@@ -48,30 +25,11 @@ using namespace normwatch::protocols;
 using namespace normwatch::protocols::iec104;
 using Buf = std::vector<std::byte>;
 
-// Which allocation counter sees this program's operator new (nullptr: none).
-std::uint64_t (*allocation_counter())() {
-  static std::uint64_t (*const chosen)() = [] {
-    std::uint64_t (*mine)() = [] { return g_iec104_bench_allocations.load(std::memory_order_relaxed); };
-    std::uint64_t (*shared)() = &normwatch::bench::heap_allocations;
-    const std::uint64_t a = mine(), b = shared != nullptr ? shared() : 0;
-    int* probe = new int(1);
-    benchmark::DoNotOptimize(probe);
-    delete probe;
-    if (mine() != a) return mine;
-    if (shared != nullptr && shared() != b) return shared;
-    return static_cast<std::uint64_t (*)()>(nullptr);
-  }();
-  return chosen;
-}
-
 double allocations_per(std::uint64_t before, std::uint64_t items) {
-  auto counter = allocation_counter();
-  if (counter == nullptr) return -1;
-  return items == 0 ? 0 : static_cast<double>(counter() - before) / static_cast<double>(items);
+  return items == 0 ? 0 : static_cast<double>(normwatch::bench::heap_allocations() - before) / static_cast<double>(items);
 }
 std::uint64_t allocations_now() {
-  auto counter = allocation_counter();
-  return counter == nullptr ? 0 : counter();
+  return normwatch::bench::heap_allocations();
 }
 
 constexpr int kObjects = 10;
@@ -105,7 +63,7 @@ void BM_Iec104ParseApdu(benchmark::State& state) {
     (void)parse_apdu_into(all.subspan(static_cast<std::size_t>(i) * kApduBytes, kApduBytes), widths, p);
     sum += p.asdu.ioa(kObjects - 1);
   }
-  state.counters["allocs_in_one_pass"] = allocation_counter() == nullptr ? -1.0 : static_cast<double>(allocations_now() - pass_before);
+  state.counters["allocs_in_one_pass"] = static_cast<double>(allocations_now() - pass_before);
   const std::uint64_t before = allocations_now();
   for (auto _ : state) {
     for (int i = 0; i < kCount; ++i) {
@@ -209,7 +167,7 @@ void BM_Iec104Session(benchmark::State& state) {
   // One pass outside the benchmark loop, so that the framework's own bookkeeping is not counted.
   const std::uint64_t pass_before = allocations_now();
   feed_all();
-  state.counters["allocs_in_one_pass"] = allocation_counter() == nullptr ? -1.0 : static_cast<double>(allocations_now() - pass_before);
+  state.counters["allocs_in_one_pass"] = static_cast<double>(allocations_now() - pass_before);
   const std::uint64_t before = allocations_now();
   std::uint64_t apdus = 0;
   for (auto _ : state) {

@@ -2,23 +2,9 @@
 // program replaces global operator new to count allocations made while decoding.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <new>
-
 #include "decode/decode_helpers.hpp"
 #include "normwatch/decode/decoder.hpp"
-
-namespace {
-thread_local std::size_t g_allocations = 0;
-}  // namespace
-
-void* operator new(std::size_t size) {
-  ++g_allocations;
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "support/heap_counter.hpp"
 
 namespace normwatch::decode {
 namespace {
@@ -40,15 +26,15 @@ TEST(Allocation, UnfragmentedFramesDecodeWithoutAllocating) {
   Decoder d;
   DecodedPacket p;
   d.decode(raw(frames[0]), p);  // warm up
-  const std::size_t before = g_allocations;
+  const std::uint64_t before = normwatch::test::heap_allocations();
   for (int i = 0; i < 100; ++i) {
     for (const auto& f : frames) d.decode(raw(f), p);
   }
-  EXPECT_EQ(g_allocations - before, 0u);
+  EXPECT_EQ(normwatch::test::heap_allocations() - before, 0u);
   // The counter works: a fragment does allocate.
   const ByteVec frag = hex("02 00 00 00 00 02 02 00 00 00 00 01 08 00 45 00 00 1c 00 01 20 00 40 11 00 00 0a 00 00 01 0a 00 00 02 01 01 01 01 01 01 01 01");
   d.decode(raw(frag), p);
-  EXPECT_GT(g_allocations - before, 0u);
+  EXPECT_GT(normwatch::test::heap_allocations() - before, 0u);
 }
 
 }  // namespace

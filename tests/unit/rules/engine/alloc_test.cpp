@@ -3,23 +3,9 @@
 // operator new to count allocations.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <new>
-
 #include "normwatch/rules/engine/facts_extract.hpp"
 #include "rules/engine/engine_helpers.hpp"
-
-namespace {
-thread_local std::size_t g_allocations = 0;
-}  // namespace
-
-void* operator new(std::size_t size) {
-  ++g_allocations;
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "support/heap_counter.hpp"
 
 namespace normwatch::rules::engine {
 namespace {
@@ -50,9 +36,9 @@ TEST(Allocation, PdusThatFireNothingDoNotAllocate) {
     }
   };
   run();  // warm up
-  const std::size_t before = g_allocations;
+  const std::uint64_t before = normwatch::test::heap_allocations();
   for (int i = 0; i < 50; ++i) run();
-  EXPECT_EQ(g_allocations - before, 0u);
+  EXPECT_EQ(normwatch::test::heap_allocations() - before, 0u);
   for (const auto& e : sink.events) ADD_FAILURE() << "unexpected event " << e.message;
   // Some of those were candidates (unit sweeps, floods) counted below their thresholds.
   EXPECT_GT(engine->stats().below_threshold, 0u);

@@ -3,28 +3,9 @@
 // test program.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
 #include "normwatch/rules/function_classes.hpp"
 #include "policy_helpers.hpp"
-
-namespace {
-std::atomic<std::size_t> g_allocations{0};
-}  // namespace
-
-// GCC 12 takes free() in a replaced operator delete for a mismatched pair; here the pair is ours.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-void* operator new(std::size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "support/heap_counter.hpp"
 
 namespace normwatch::rules {
 namespace {
@@ -44,7 +25,7 @@ TEST(PolicyAllocations, BenignChecksDoNotAllocate) {
   const core::Timestamp t0 = core::Timestamp::from_seconds(1'767'225'600);
   p->check_pdu(modbus, write, t0, out);  // creates the master's rate entry (preallocated table)
 
-  const std::size_t before = g_allocations.load();
+  const std::uint64_t before = normwatch::test::heap_allocations();
   for (int i = 0; i < 1000; ++i) {
     const core::Timestamp ts = t0.plus_ns(static_cast<std::int64_t>(i) * 100'000'000);
     p->check_pdu(modbus, read, ts, out);
@@ -54,7 +35,7 @@ TEST(PolicyAllocations, BenignChecksDoNotAllocate) {
     p->check_flow(ssh, false, false, ts, out);
     (void)p->zone_of(modbus.server_ip, 0, std::nullopt);
   }
-  EXPECT_EQ(g_allocations.load() - before, 0u);
+  EXPECT_EQ(normwatch::test::heap_allocations() - before, 0u);
   EXPECT_TRUE(out.empty()) << test::dump(out);
 }
 
