@@ -1,8 +1,10 @@
 // Commands awaiting confirmation (IEC 60870-5-101 §7.4 command procedures as used by 104):
 // an activation (COT act), deactivation (deact) or read request (req) from the controlling
 // station, keyed by type, common address and IOA, until the controlled station mirrors it
-// (actcon, deactcon, a monitor reply to a read, or an "unknown ..." cause). Capacity is fixed at
-// construction; the session reports a full table and the entries that time out.
+// (actcon, deactcon, a monitor reply to a read, or an "unknown ..." cause). A command to the global
+// (broadcast) common address is confirmed by each station with its own address (101 §7.2.4), so
+// it matches a confirmation from any address and stays until t1 to absorb the others' too.
+// Capacity is fixed at construction; the session reports a full table and the entries that time out.
 #pragma once
 
 #include <cstddef>
@@ -18,11 +20,15 @@ struct PendingCommand {
   std::uint32_t ioa = 0;
   std::int64_t ts_ns = 0;
   std::uint64_t frame_no = 0;
+  bool confirmed = false;  // a broadcast already confirmed once: dropped silently at t1 or the end
 };
 
 class CommandTable {
  public:
-  explicit CommandTable(std::size_t capacity) : capacity_(capacity) { entries_.reserve(capacity); }
+  explicit CommandTable(std::size_t capacity, std::uint32_t broadcast_ca = 0xFFFF)
+      : capacity_(capacity), broadcast_ca_(broadcast_ca) {
+    entries_.reserve(capacity);
+  }
 
   // False when the table is full (the command is not tracked).
   bool add(const PendingCommand& command) {
@@ -30,12 +36,22 @@ class CommandTable {
     entries_.push_back(command);
     return true;
   }
-  // Removes the oldest entry matching type (0: any type), request cause, address; true if found.
+  // Confirms the oldest entry matching type (0: any type), request cause and address, trying
+  // unconfirmed entries before broadcasts that another station has confirmed; true if found.
   bool confirm(std::uint8_t type, std::uint8_t request_cot, std::uint16_t ca, std::uint32_t ioa) {
-    for (std::size_t i = 0; i < entries_.size(); ++i) {
-      const PendingCommand& e = entries_[i];
-      if ((type == 0 || e.type == type) && e.cot == request_cot && e.ca == ca && e.ioa == ioa) {
-        entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(i));
+    for (const bool already_confirmed : {false, true}) {
+      for (std::size_t i = 0; i < entries_.size(); ++i) {
+        PendingCommand& e = entries_[i];
+        const bool broadcast = e.ca == broadcast_ca_;
+        if (e.confirmed != already_confirmed || (type != 0 && e.type != type) || e.cot != request_cot ||
+            !(e.ca == ca || broadcast) || e.ioa != ioa) {
+          continue;
+        }
+        if (broadcast) {
+          e.confirmed = true;
+        } else {
+          entries_.erase(entries_.begin() + static_cast<std::ptrdiff_t>(i));
+        }
         return true;
       }
     }
@@ -47,7 +63,7 @@ class CommandTable {
     std::size_t kept = 0;
     for (std::size_t i = 0; i < entries_.size(); ++i) {
       if (now_ns - entries_[i].ts_ns > timeout_ns) {
-        on_expired(entries_[i]);
+        if (!entries_[i].confirmed) on_expired(entries_[i]);
       } else {
         entries_[kept++] = entries_[i];
       }
@@ -56,7 +72,9 @@ class CommandTable {
   }
   template <class F>
   void drain(F&& on_entry) {
-    for (const PendingCommand& e : entries_) on_entry(e);
+    for (const PendingCommand& e : entries_) {
+      if (!e.confirmed) on_entry(e);
+    }
     entries_.clear();
   }
   bool empty() const { return entries_.empty(); }
@@ -64,6 +82,7 @@ class CommandTable {
 
  private:
   std::size_t capacity_;
+  std::uint32_t broadcast_ca_;
   std::vector<PendingCommand> entries_;
 };
 

@@ -46,6 +46,8 @@ std::string_view type_name(std::uint8_t type) {
 // An APDU is at most 255 bytes: buffering more per direction would only cost memory.
 constexpr std::size_t frame_cap(std::size_t configured) { return configured < kMaxApduBytes ? configured : kMaxApduBytes; }
 
+constexpr std::uint8_t kDelayAcquisitionType = 106;  // C_CD_NA_1
+
 // Evidence about roles, weakest first: a stronger kind overrides a weaker one.
 enum class Evidence : std::uint8_t { none, asdu, u_frame };
 
@@ -57,7 +59,7 @@ class Iec104Session::Impl {
       : sink_(sink),
         config_(config),
         link_(config),
-        commands_(config.limits.max_outstanding_commands),
+        commands_(config.limits.max_outstanding_commands, config.widths.broadcast_address()),
         dirs_{Direction{FrameAssembler(frame_cap(max_frame)), ApduFramer(config.widths)},
               Direction{FrameAssembler(frame_cap(max_frame)), ApduFramer(config.widths)}} {}
 
@@ -211,7 +213,9 @@ class Iec104Session::Impl {
         case TypeClass::control:
         case TypeClass::system_control:
         case TypeClass::parameter:
-          if (a.cot == 5 || a.cot == 6 || a.cot == 8) {
+          // C_CD_NA_1 (106) with cause spont carries the measured delay from the controlling station
+          // (101 §7.3.4, type 106: control direction <3> spont and <6> act); elsewhere cause 3 is monitor direction.
+          if (a.cot == 5 || a.cot == 6 || a.cot == 8 || (a.cot == 3 && a.type == kDelayAcquisitionType)) {
             sender_controls = true;
           } else if (!(a.cot == 7 || a.cot == 9 || a.cot == 10 || (a.cot >= 44 && a.cot <= 47) || a.cot == 3)) {
             return;
