@@ -155,7 +155,9 @@ core::Result<std::unique_ptr<RulesRun>, int> RulesRun::start(const RulesFlags& f
     state->own_sink = std::make_unique<JsonlEventSink>(f, true, sensor);
   }
   if (state->sink == nullptr) state->sink = state->own_sink.get();
-  state->engine = rules::engine::Engine::compile(std::move(state->loaded.pack));
+  rules::engine::EngineLimits limits;
+  limits.max_threshold_keys = flags.rule_state_keys;
+  state->engine = rules::engine::Engine::compile(std::move(state->loaded.pack), limits);
   if (!state->loaded.policy) print_policy_silence(*state->engine);
   state->observer =
       std::make_unique<pipeline::RulesObserver>(*state->engine, state->loaded.policy.get(), *state->sink);
@@ -170,11 +172,13 @@ void RulesRun::finish() {
   const auto s = state_->engine->stats();
   std::fprintf(stderr,
                "normwatch: rules: %llu events (%llu PDUs, %llu with candidate rules, %llu anomalies, %llu policy "
-               "findings; %llu below threshold, %llu over a limit, %llu silent without a policy)%s\n",
+               "findings; %llu below threshold, %llu over a limit, %llu silent without a policy; rule state %zu of "
+               "%zu keys, %llu evicted)%s\n",
                static_cast<unsigned long long>(s.events), static_cast<unsigned long long>(s.pdus),
                static_cast<unsigned long long>(s.pdus_with_candidates), static_cast<unsigned long long>(s.anomalies),
                static_cast<unsigned long long>(s.policy_findings), static_cast<unsigned long long>(s.below_threshold),
                static_cast<unsigned long long>(s.limited), static_cast<unsigned long long>(s.skipped_no_policy),
+               s.threshold_keys_in_use, s.threshold_capacity, static_cast<unsigned long long>(s.threshold_evictions),
                state_->events_path.empty() ? " (no --events: not written)" : "");
 }
 

@@ -28,6 +28,11 @@ void add_rules_options(CLI::App& cmd, RulesFlags& f) {
                  "Site policy (zones, conduits); without it, rules that need zones or masters stay silent");
   cmd.add_option("--events", f.events, "Write one JSON event per finding to this file ('-' = standard output)");
   cmd.add_option("--sensor-id", f.sensor_id, "Sensor id stamped on every event (default: the host name)");
+  cmd.add_option("--rule-state-keys", f.rule_state_keys,
+                 "Threshold and limit keys the rules keep at once (about 280 bytes each); beyond it the least "
+                 "recently seen is dropped and SYS-02 reports it")
+      ->check(CLI::Range(static_cast<std::size_t>(64), static_cast<std::size_t>(1) << 24))
+      ->capture_default_str();
 }
 
 std::string default_rules_dir() {

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstddef>
 #include <string>
 
 namespace normwatch::app {
@@ -14,6 +15,7 @@ struct RulesFlags {
   std::string policy;     // --policy FILE; empty: no zones, rules that need them stay silent
   std::string events;     // --events FILE.jsonl; "-": standard output
   std::string sensor_id;  // --sensor-id; empty: the host name
+  std::size_t rule_state_keys = 32768;  // --rule-state-keys: threshold/limit keys kept at once
 
   // Rules run when events are written or a rule pack or policy is named.
   bool wanted() const { return !events.empty() || !rules.empty() || !policy.empty(); }
