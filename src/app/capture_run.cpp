@@ -51,6 +51,12 @@ class ProgressBar {
 };
 }  // namespace
 
+core::Timestamp wall_clock_now() {
+  return core::Timestamp{std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count()};
+}
+
 void install_stop_signals(capture::PacketSource* source) {
   g_source.store(source);
   struct sigaction sa {};
@@ -69,22 +75,32 @@ RunReport run_capture(capture::PacketSource& source, pipeline::Pipeline& pipelin
   const auto start = std::chrono::steady_clock::now();
   const auto deadline = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                     std::chrono::duration<double>(options.duration_seconds));
+  publish::HealthReporter* health = options.health;
   capture::RawFrame frame;
   std::uint64_t frames = 0;
+  core::Timestamp last_frame_ts;
   while (!g_stop_requested.load(std::memory_order_relaxed)) {
     const capture::ReadStatus status = source.next(frame);
     if (status == capture::ReadStatus::frame) {
+      // Replay: capture time drives the heartbeat (a one-hour capture beats 360 times at 10 s),
+      // ticked before the frame counts so that a silent spell in the capture is reported (SYS-01)
+      // when the frame that ends it arrives.
+      if (health != nullptr && !live) health->tick(frame.ts);
       pipeline.process(frame);
       progress.update(source, ++frames);
+      last_frame_ts = frame.ts;
     } else if (status == capture::ReadStatus::timeout) {
-      // idle live interface: fall through to the deadline check
+      // idle live interface: fall through to the heartbeat and deadline checks
     } else {
       if (status == capture::ReadStatus::error) report.error = source.error_message();
       break;
     }
+    if (health != nullptr && live) health->tick(wall_clock_now());
     if (live && options.duration_seconds > 0 && std::chrono::steady_clock::now() >= deadline) break;
   }
   pipeline.finish();
+  // After the flows ended (their last events are out): the closing heartbeat has the final counts.
+  if (health != nullptr) health->finish(live || frames == 0 ? wall_clock_now() : last_frame_ts);
   report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report.stats = pipeline.stats();
   report.capture = source.stats();

@@ -1,7 +1,8 @@
 // normwatch: the sensor's command line. Subcommands replay (a capture file), live (an interface),
-// decode (one JSON line per ICS PDU) and rules check (validate a rule pack and policy). Exit
-// status: 0 success, 1 bad input or a capture that broke off (after printing what was read), 2 bad
-// usage.
+// decode (one JSON line per ICS PDU), rules check (validate a rule pack and policy) and keygen (a
+// CURVE key pair for delivery). Exit status: 0 success, 1 bad input or a capture that broke off
+// (after printing what was read), 2 bad usage, 3 replay ended with events the collector has not
+// acknowledged (they stay in the spool).
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -9,8 +10,11 @@
 #include <memory>
 
 #include "capture_run.hpp"
+#include "keygen_command.hpp"
+#include "publish_options.hpp"
 #include "rules_command.hpp"
 #include "rules_options.hpp"
+#include "sensor_command.hpp"
 #include "normwatch/capture/pcap_file.hpp"
 #include "normwatch/capture/pcap_live.hpp"
 #include "normwatch/pipeline/decode_jsonl.hpp"
@@ -20,6 +24,7 @@ namespace {
 
 using normwatch::app::RunOptions;
 using normwatch::app::RunReport;
+using normwatch::app::SensorSettings;
 
 struct PipelineFlags {
   bool no_ndpi = false;
@@ -53,60 +58,6 @@ struct PipelineFlags {
     return o;
   }
 };
-
-// `out` is stderr when events go to stdout (--events -), so that stdout holds only events.
-int report_and_exit(const RunReport& report, bool json, std::FILE* out = stdout) {
-  if (json) {
-    normwatch::app::print_json(out, report);
-  } else {
-    normwatch::app::print_text(out, report);
-  }
-  if (!report.error.empty()) {
-    std::fprintf(stderr, "normwatch: %s\n", report.error.c_str());
-    return 1;
-  }
-  return 0;
-}
-
-// Loads the rules when the run needs them (--events, --rules or --policy); nullptr otherwise, or
-// the exit status when the rule pack or policy is broken (the sensor never starts without them).
-normwatch::core::Result<std::unique_ptr<normwatch::app::RulesRun>, int> start_rules(const normwatch::app::RulesFlags& r) {
-  if (!r.wanted()) return std::unique_ptr<normwatch::app::RulesRun>();
-  return normwatch::app::RulesRun::start(r);
-}
-
-int cmd_replay(const std::string& path, const PipelineFlags& flags, const normwatch::app::RulesFlags& rules_flags,
-               bool json, bool progress) {
-  auto source = normwatch::capture::open_pcap_file(path);
-  if (!source) {
-    std::fprintf(stderr, "normwatch: %s\n", source.error().c_str());
-    return 1;
-  }
-  auto rules = start_rules(rules_flags);
-  if (!rules) return rules.error();
-  normwatch::pipeline::Pipeline pipeline(flags.options(), *rules ? (*rules)->observer() : nullptr);
-  normwatch::app::install_stop_signals(source->get());
-  const RunReport report = normwatch::app::run_capture(**source, pipeline, RunOptions{progress, 0}, false);
-  if (*rules) (*rules)->finish();
-  return report_and_exit(report, json, rules_flags.events_on_stdout() ? stderr : stdout);
-}
-
-int cmd_live(const normwatch::capture::LiveOptions& live, const PipelineFlags& flags,
-             const normwatch::app::RulesFlags& rules_flags, bool json, double duration) {
-  auto rules = start_rules(rules_flags);
-  if (!rules) return rules.error();
-  auto source = normwatch::capture::open_pcap_live(live);
-  if (!source) {
-    std::fprintf(stderr, "normwatch: %s\n", source.error().c_str());
-    return 1;
-  }
-  normwatch::pipeline::Pipeline pipeline(flags.options(), *rules ? (*rules)->observer() : nullptr);
-  normwatch::app::install_stop_signals(source->get());
-  std::fprintf(stderr, "normwatch: capturing on %s (Ctrl-C to stop)\n", live.interface.c_str());
-  const RunReport report = normwatch::app::run_capture(**source, pipeline, RunOptions{false, duration}, true);
-  if (*rules) (*rules)->finish();
-  return report_and_exit(report, json, rules_flags.events_on_stdout() ? stderr : stdout);
-}
 
 int cmd_decode(const std::string& path, const std::string& output, const PipelineFlags& flags) {
   auto source = normwatch::capture::open_pcap_file(path);
@@ -144,6 +95,7 @@ int main(int argc, char** argv) {
 
   PipelineFlags flags;
   normwatch::app::RulesFlags rules_flags;
+  normwatch::app::PublishFlags publish_flags;
   bool json = false;
   bool no_progress = false;
 
@@ -154,6 +106,7 @@ int main(int argc, char** argv) {
   replay->add_flag("--no-progress", no_progress, "No progress bar (it is only drawn on a terminal anyway)");
   flags.add_to(*replay);
   normwatch::app::add_rules_options(*replay, rules_flags);
+  normwatch::app::add_publish_options(*replay, publish_flags);
 
   normwatch::capture::LiveOptions live;
   double duration = 0;
@@ -169,6 +122,7 @@ int main(int argc, char** argv) {
   live_cmd->add_flag("--json", json, "Print the summary as one JSON object");
   flags.add_to(*live_cmd);
   normwatch::app::add_rules_options(*live_cmd, rules_flags);
+  normwatch::app::add_publish_options(*live_cmd, publish_flags);
 
   std::string decode_path;
   std::string decode_out;
@@ -186,6 +140,10 @@ int main(int argc, char** argv) {
   check->add_option("DIR", check_dir, "Directory of rule files (*.yaml)");
   check->add_option("--policy", check_policy, "Site policy file to validate with the rules");
 
+  std::string keygen_name;
+  auto* keygen = app.add_subcommand("keygen", "Write a CURVE key pair for event delivery: NAME.key (secret) and NAME.pub");
+  keygen->add_option("NAME", keygen_name, "Path and base name of the key files")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -199,13 +157,15 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  if (*replay) return cmd_replay(replay_path, flags, rules_flags, json, !no_progress);
+  const SensorSettings sensor{flags.options(), rules_flags, publish_flags, json, !no_progress, duration};
+  if (*replay) return normwatch::app::run_replay(replay_path, sensor);
   if (*live_cmd) {
     live.buffer_size_bytes = buffer_mib << 20;
     live.promiscuous = !no_promisc;
-    return cmd_live(live, flags, rules_flags, json, duration);
+    return normwatch::app::run_live(live, sensor);
   }
   if (*decode) return cmd_decode(decode_path, decode_out, flags);
   if (*check) return normwatch::app::cmd_rules_check(check_dir, check_policy);
+  if (*keygen) return normwatch::app::run_keygen(keygen_name);
   return 2;
 }

@@ -1,8 +1,9 @@
 // `normwatch rules check` and the rule set-up of replay/live (rules_command.hpp). Both load the
 // rule pack and the policy through the same code, so what `rules check` accepts is exactly what a
-// sensor starts with. Events are written by a local JSON-lines sink that stamps the sensor id,
-// epoch 0 and a sequence number from 1 per run (the delivery module's durable sequencer replaces
-// it once wired in).
+// sensor starts with. Without --publish/--spool, events are written by a local JSON-lines sink
+// that stamps the sensor id, epoch 0 and a sequence number from 1 per run; with them, the
+// delivery module's DeliverySink (durable sequence, spool) is given to start() and writes the
+// --events file itself, so this file never opens it too.
 #include "rules_command.hpp"
 
 #include <cstdio>

@@ -1,0 +1,158 @@
+// replay and live as a sensor (sensor_command.hpp): outputs, heartbeat, capture, drain.
+#include "sensor_command.hpp"
+
+#include <cstdio>
+#include <memory>
+#include <numeric>
+#include <optional>
+
+#include "capture_run.hpp"
+#include "normwatch/capture/pcap_file.hpp"
+#include "rules_command.hpp"
+#include "summary_report.hpp"
+
+namespace normwatch::app {
+
+namespace {
+
+// Owners in destruction order: the rules (which emit into the sink) go before the sink.
+struct Outputs {
+  std::unique_ptr<publish::DeliverySink> delivery;  // --publish or --spool; else null
+  std::unique_ptr<RulesRun> rules;                  // null when the run needs no rules
+};
+
+bool delivery_wanted(const PublishFlags& f) { return !f.publish.empty() || !f.spool.empty(); }
+
+// The rules run when events are written or published, or a rule pack or policy is named. On
+// failure the problem is printed and the error is the exit status.
+core::Result<Outputs, int> open_outputs(const SensorSettings& s, CaptureMode mode) {
+  Outputs out;
+  if (delivery_wanted(s.publish)) {
+    auto sink = make_event_sinks(s.publish, s.rules.events, s.rules.sensor_id, mode);
+    if (!sink) {
+      std::fprintf(stderr, "normwatch: %s\n", sink.error().c_str());
+      return core::unexpected(1);
+    }
+    out.delivery = std::move(*sink);
+  } else if (!s.publish.collector_pub.empty() || !s.publish.key.empty() || s.publish.plaintext_lab) {
+    std::fprintf(stderr, "normwatch: --collector-pub, --key and --plaintext-lab need --publish\n");
+    return core::unexpected(2);
+  }
+  if (s.rules.wanted() || out.delivery) {
+    auto rules = RulesRun::start(s.rules, out.delivery.get());
+    if (!rules) return core::unexpected(rules.error());
+    out.rules = std::move(*rules);
+  }
+  return out;
+}
+
+publish::HealthSnapshot health_snapshot(const pipeline::PipelineStats& p, const capture::CaptureStats& c) {
+  const auto sum = [](const auto& counts) {
+    return std::accumulate(counts.begin(), counts.end(), std::uint64_t{0},
+                           [](std::uint64_t acc, const auto& kv) { return acc + kv.second; });
+  };
+  publish::HealthSnapshot h;
+  h.packets = p.frames;
+  h.bytes = p.bytes;
+  h.kernel_drops = c.kernel_dropped;
+  h.interface_drops = c.interface_dropped;
+  h.tcp_gaps = p.reassembly.gaps;
+  h.tcp_gap_bytes = p.reassembly.gap_bytes;
+  h.decode_anomalies = p.decode.anomaly_total();
+  h.parse_anomalies = sum(p.anomalies_by_name);
+  h.pdus = sum(p.pdus_by_protocol);
+  h.flows_active = p.flows.active;
+  h.flows_total = p.flows.created;
+  h.flows_evicted = p.flows.evicted;
+  h.last_packet = p.last_ts;
+  return h;
+}
+
+// The heartbeat goes with the delivery outputs only: a replay with --events alone stays exactly
+// what it was (deterministic, the golden tests' output).
+std::unique_ptr<publish::HealthReporter> make_health(const SensorSettings& s, CaptureMode mode,
+                                                     publish::DeliverySink* sink, const pipeline::Pipeline& pipeline,
+                                                     const capture::PacketSource& source) {
+  if (sink == nullptr) return nullptr;
+  PublishFlags f = s.publish;
+  f.rule_pack = s.rules.rules.empty() ? default_rules_dir() : s.rules.rules;
+  f.policy = s.rules.policy;
+  // Counters are read once per second of the driving clock (the maps are copied then, not per packet).
+  auto snapshot = [&pipeline, &source] { return health_snapshot(pipeline.stats(), source.stats()); };
+  auto delivery = [sink]() -> std::optional<publish::DeliveryStats> {
+    if (!sink->publishing()) return std::nullopt;
+    return sink->stats();
+  };
+  return std::make_unique<publish::HealthReporter>(health_options(f, mode), snapshot, *sink, delivery);
+}
+
+// `out` is stderr when events go to stdout (--events -), so that stdout holds only events.
+void print_summary(const RunReport& report, const SensorSettings& s) {
+  std::FILE* out = s.rules.events_on_stdout() ? stderr : stdout;
+  if (s.json) {
+    print_json(out, report);
+  } else {
+    print_text(out, report);
+  }
+  std::fflush(out);
+}
+
+// After the capture: rule statistics, the summary, then the wait for the collector. Returns the
+// exit status.
+int finish_run(const RunReport& report, Outputs& outputs, const SensorSettings& s, CaptureMode mode) {
+  if (outputs.rules) outputs.rules->finish();
+  print_summary(report, s);
+  int status = 0;
+  if (!report.error.empty()) {
+    std::fprintf(stderr, "normwatch: %s\n", report.error.c_str());
+    status = 1;
+  }
+  if (outputs.delivery && outputs.delivery->publishing()) {
+    // The Ctrl-C that ended the capture does not also end the wait: a second one does.
+    g_stop_requested.store(false);
+    PublishFlags f = s.publish;
+    if (mode == CaptureMode::live && f.drain_timeout < 0) f.drain_timeout = kLiveDrainSeconds;
+    const publish::DrainResult result = drain(*outputs.delivery, f, &g_stop_requested);
+    if (!result.complete && mode == CaptureMode::replay && status == 0) status = kExitUndelivered;
+  } else if (outputs.delivery) {
+    outputs.delivery->flush();
+  }
+  return status;
+}
+
+}  // namespace
+
+int run_replay(const std::string& capture_path, const SensorSettings& s) {
+  auto source = capture::open_pcap_file(capture_path);
+  if (!source) {
+    std::fprintf(stderr, "normwatch: %s\n", source.error().c_str());
+    return 1;
+  }
+  auto outputs = open_outputs(s, CaptureMode::replay);
+  if (!outputs) return outputs.error();
+  pipeline::Pipeline pipeline(s.pipeline, outputs->rules ? outputs->rules->observer() : nullptr);
+  const auto health = make_health(s, CaptureMode::replay, outputs->delivery.get(), pipeline, **source);
+  install_stop_signals(source->get());
+  RunOptions run{s.progress, 0, health.get()};
+  const RunReport report = run_capture(**source, pipeline, run, false);
+  return finish_run(report, *outputs, s, CaptureMode::replay);
+}
+
+int run_live(const capture::LiveOptions& live, const SensorSettings& s) {
+  auto outputs = open_outputs(s, CaptureMode::live);
+  if (!outputs) return outputs.error();
+  auto source = capture::open_pcap_live(live);
+  if (!source) {
+    std::fprintf(stderr, "normwatch: %s\n", source.error().c_str());
+    return 1;
+  }
+  pipeline::Pipeline pipeline(s.pipeline, outputs->rules ? outputs->rules->observer() : nullptr);
+  const auto health = make_health(s, CaptureMode::live, outputs->delivery.get(), pipeline, **source);
+  install_stop_signals(source->get());
+  std::fprintf(stderr, "normwatch: capturing on %s (Ctrl-C to stop)\n", live.interface.c_str());
+  RunOptions run{false, s.duration, health.get()};
+  const RunReport report = run_capture(**source, pipeline, run, true);
+  return finish_run(report, *outputs, s, CaptureMode::live);
+}
+
+}  // namespace normwatch::app
