@@ -55,6 +55,7 @@ std::string to_json_line(const Event& e) {
   j["ts"] = e.ts.to_rfc3339();
   j["kind"] = name(e.kind);
   j["severity"] = name(e.severity);
+  if (e.chain) j["chain"] = {{"prev", e.chain->prev}, {"prev_seq", e.chain->prev_seq}};
   if (e.rule) {
     j["rule"] = {{"id", e.rule->id},
                  {"version", e.rule->version},

@@ -40,6 +40,11 @@ core::Result<std::unique_ptr<DeliverySink>, std::string> DeliverySink::open(Deli
     if (!seq) return core::unexpected(seq.error());
     s.sequence = std::move(*seq);
   }
+  if (o.evidence) {
+    auto chain = EvidenceChain::open(o.spool_dir, *o.evidence, o.sensor_id, s.sequence.epoch());
+    if (!chain) return core::unexpected(chain.error());
+    s.chain.emplace(std::move(*chain));
+  }
   if (o.publish) {
     auto spool = Spool::open(o.spool_dir, o.spool_limits, o.fsync);
     if (!spool) return core::unexpected(spool.error());

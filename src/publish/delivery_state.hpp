@@ -28,6 +28,7 @@ struct DeliverySink::State {
   void drop(LossReason reason, const events::Event& event);
   void write_pending_records(Clock::time_point now, bool force_sync);
   void emit_losses(Clock::time_point now, bool force);
+  bool emit_checkpoint(Clock::time_point now, bool force);
   void publish(std::uint64_t flush_generation, std::uint64_t processed_now);
   void wake();
   void log(const std::string& message) const;
@@ -35,6 +36,7 @@ struct DeliverySink::State {
   DeliveryOptions options;
   std::optional<DirectoryLock> spool_lock;
   SequenceStore sequence;
+  std::optional<EvidenceChain> chain;   // DeliveryOptions::evidence
   std::unique_ptr<Spool> spool;
   std::unique_ptr<Sender> sender;
   std::FILE* file = nullptr;

@@ -50,6 +50,7 @@ void DeliverySink::State::process(events::Event& event, Clock::time_point now, b
   event.epoch = sequence.epoch();
   event.seq = sequence.peek();
   if (event.ts > last_ts) last_ts = event.ts;
+  if (chain) chain->link(event);
   const std::string line = events::to_json_line(event);
   if (line.size() > kMaxRecordPayload) {
     drop(LossReason::oversize, event);
@@ -86,6 +87,7 @@ void DeliverySink::State::process(events::Event& event, Clock::time_point now, b
       log("cannot write the events file " + options.events_path);
     }
   }
+  if (chain) chain->advance(*seq, line);
   last_seq = *seq;
   ++written;
   if (is_loss) ++loss_events;
@@ -124,6 +126,13 @@ void DeliverySink::State::emit_losses(Clock::time_point now, bool force) {
   }
 }
 
+bool DeliverySink::State::emit_checkpoint(Clock::time_point now, bool force) {
+  if (!chain || !chain->checkpoint_due(now, force)) return false;
+  events::Event checkpoint = chain->make_checkpoint(last_ts, now);
+  process(checkpoint, now, /*is_loss=*/false);
+  return true;
+}
+
 void DeliverySink::State::publish(std::uint64_t flush_generation, std::uint64_t processed_now) {
   std::lock_guard lock(mutex);
   DeliveryStats& s = published;
@@ -133,6 +142,7 @@ void DeliverySink::State::publish(std::uint64_t flush_generation, std::uint64_t 
   s.queue_depth = queue.size();
   s.epoch = sequence.epoch();
   s.last_seq = last_seq;
+  if (chain) s.checkpoints = chain->checkpoints();
   if (spool) {
     s.acked_through = spool->acked_through();
     s.spool_unacked = spool->unacked_records();
@@ -197,9 +207,21 @@ void DeliverySink::State::run() {
     do {
       const std::size_t end = std::min(batch.size(), next + kChunkEvents);
       now = Clock::now();
-      for (; next < end; ++next) process(batch[next], now, /*is_loss=*/false);
+      bool checkpointed = false;
+      for (; next < end; ++next) {
+        process(batch[next], now, /*is_loss=*/false);
+        if (chain) checkpointed |= emit_checkpoint(now, /*force=*/false);
+      }
       const bool last_chunk = next == batch.size();
-      emit_losses(now, last_chunk && (stop || flush_generation > flush_done));
+      const bool finishing = last_chunk && (stop || flush_generation > flush_done);
+      emit_losses(now, finishing);
+      if (chain) {
+        checkpointed |= emit_checkpoint(now, finishing);
+        // The head is saved after every chunk (rename only) and made durable with each checkpoint.
+        if (auto r = chain->persist(checkpointed || finishing); !r) {
+          log("cannot save the evidence chain head: " + r.error());
+        }
+      }
       write_pending_records(now, last_chunk && stop);
       if (file != nullptr) std::fflush(file);
       if (sender) {

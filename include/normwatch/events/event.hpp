@@ -9,6 +9,7 @@
 //   network {transport, protocol, community_id},
 //   zones {source, destination}, pdu {...decoded fields...}, evidence {frames[]},
 //   explanations[], message, health {...}                       (kind health)
+//   chain {prev, prev_seq}                                      (evidence chain, chain.hpp)
 #pragma once
 
 #include <cstdint>
@@ -47,11 +48,19 @@ struct Endpoint {
   std::uint16_t port = 0;
 };
 
+// The evidence chain link (events/chain.hpp): the sequence number and hex BLAKE2b-256 of the
+// sensor's previous stamped event. Rendered as "chain": {"prev", "prev_seq"}.
+struct ChainLink {
+  std::uint64_t prev_seq = 0;
+  std::string prev;
+};
+
 struct Event {
   // Stamped by the sequencer (publish/) — empty/zero until then.
   std::string sensor;
   std::uint64_t epoch = 0;
   std::uint64_t seq = 0;
+  std::optional<ChainLink> chain;   // set by the sequencer when it keeps the evidence chain
 
   core::Timestamp ts;
   EventKind kind = EventKind::anomaly;

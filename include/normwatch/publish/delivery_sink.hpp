@@ -20,6 +20,7 @@
 
 #include "normwatch/core/result.hpp"
 #include "normwatch/events/event_sink.hpp"
+#include "normwatch/publish/checkpoint.hpp"
 #include "normwatch/publish/fsync_policy.hpp"
 #include "normwatch/publish/sender.hpp"
 #include "normwatch/publish/sequence_store.hpp"
@@ -38,6 +39,8 @@ struct DeliveryOptions {
   std::size_t queue_capacity = 65'536;     // events waiting for the worker
   bool block_when_full = false;            // replay: wait; live: drop and count
   std::uint64_t sequence_block = SequenceStore::kDefaultBlock;
+  // Evidence chain (issue 10, checkpoint.hpp): link every event, sign checkpoints with a Signer.
+  std::optional<EvidenceOptions> evidence;
   LogFunction log;                         // default: "normwatch: publish: ..." on stderr
 };
 
@@ -58,6 +61,7 @@ struct DeliveryStats {
   std::uint64_t batches_resent = 0;
   std::uint64_t auth_failures = 0;
   bool connected = false;
+  std::uint64_t checkpoints = 0;     // signed evidence checkpoints emitted
 };
 
 struct DrainResult {
