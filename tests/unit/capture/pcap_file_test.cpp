@@ -259,10 +259,33 @@ TEST(PcapFile, TruncatedMidPacket) {
     EXPECT_EQ(got.size(), 3u);
     EXPECT_EQ(last, ReadStatus::error);
     const std::string& e = f->error_message();
-    EXPECT_EQ(e.find("capture truncated after frame 3 (byte offset " + std::to_string(frame4) + "): truncated dump file"), 0u) << e;
+    std::string expected = "capture truncated after frame 3 (byte offset ";
+    expected.append(std::to_string(frame4)).append("): truncated dump file");
+    EXPECT_EQ(e.find(expected), 0u) << e;
     RawFrame frame;
     EXPECT_EQ(f->next(frame), ReadStatus::error);  // stays in error
   }
+}
+
+// The offset of a pcap frame is summed, not asked of the file per frame: it must agree with the
+// file at every frame, including past the periodic resynchronisation every 1024 frames.
+TEST(PcapFile, SummedOffsetsMatchTheFileAtEveryFrame) {
+  TempDir dir;
+  const std::string path = dir.path("many.pcap");
+  std::vector<test::TestFrame> frames;
+  for (int i = 0; i < 2100; ++i) frames.push_back({100 + i, 0, test::udp_frame(60 + static_cast<std::size_t>(i % 7))});
+  test::write_pcap(path, 1, frames);
+  auto f = open_ok(path);
+  ASSERT_TRUE(f);
+  std::uint64_t expected = 24;
+  RawFrame frame;
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    ASSERT_EQ(f->next(frame), ReadStatus::frame);
+    expected += 16 + frames[i].bytes.size();
+    ASSERT_EQ(f->position_bytes(), expected) << "after frame " << i + 1;
+  }
+  EXPECT_EQ(f->next(frame), ReadStatus::end_of_capture);
+  EXPECT_EQ(f->position_bytes(), f->total_bytes());
 }
 
 TEST(PcapFile, TruncatedPcapng) {
