@@ -11,6 +11,7 @@
 
 #include "capture_run.hpp"
 #include "keygen_command.hpp"
+#include "verify_command.hpp"
 #include "publish_options.hpp"
 #include "rules_command.hpp"
 #include "rules_options.hpp"
@@ -143,6 +144,8 @@ int main(int argc, char** argv) {
   std::string keygen_name;
   auto* keygen = app.add_subcommand("keygen", "Write a CURVE key pair for event delivery: NAME.key (secret) and NAME.pub");
   keygen->add_option("NAME", keygen_name, "Path and base name of the key files")->required();
+  normwatch::app::VerifyFlags verify_flags;  // issue 10: evidence bundles
+  auto* verify = normwatch::app::add_verify_command(app, verify_flags);
 
   try {
     app.parse(argc, argv);
@@ -167,5 +170,6 @@ int main(int argc, char** argv) {
   if (*decode) return cmd_decode(decode_path, decode_out, flags);
   if (*check) return normwatch::app::cmd_rules_check(check_dir, check_policy);
   if (*keygen) return normwatch::app::run_keygen(keygen_name);
+  if (*verify) return normwatch::app::run_verify(verify_flags);
   return 2;
 }

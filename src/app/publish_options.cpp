@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "normwatch/publish/curve_keys.hpp"
+#include "normwatch/publish/signer.hpp"
 #include "rules_options.hpp"
 
 namespace normwatch::app {
@@ -32,7 +33,39 @@ void add_publish_options(CLI::App& cmd, PublishFlags& f) {
                  "Report SYS-01 after this many seconds without a packet (0: never)")
       ->check(CLI::Range(0.0, 86400.0))
       ->capture_default_str();
+  cmd.add_option("--sign-key", f.sign_key,
+                 "Ed25519 key that signs evidence checkpoints (default: NAME.sign.key beside --key NAME.key)");
+  cmd.add_option("--checkpoint-every", f.checkpoint_events, "Sign a checkpoint every N events (0: by time only)")
+      ->capture_default_str();
+  cmd.add_option("--checkpoint-interval", f.checkpoint_interval, "Sign a checkpoint every SECONDS (0: by count only)")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
 }
+
+namespace {
+
+// Evidence chain options (issue 10): a chain whenever a spool keeps its head or a key signs it.
+core::Result<std::optional<publish::EvidenceOptions>, std::string> evidence_options(const PublishFlags& f) {
+  std::string key = f.sign_key;
+  if (key.empty() && f.key.size() > 4 && f.key.ends_with(".key")) {
+    const std::string beside = f.key.substr(0, f.key.size() - 4) + ".sign.key";
+    if (std::filesystem::exists(beside)) key = beside;
+  }
+  if (key.empty() && f.spool.empty()) return std::optional<publish::EvidenceOptions>();
+  publish::EvidenceOptions e;
+  e.checkpoints.every_events = f.checkpoint_events;
+  e.checkpoints.every = std::chrono::milliseconds(static_cast<std::int64_t>(f.checkpoint_interval * 1000.0));
+  if (!key.empty()) {
+    std::string warning;
+    auto signer = publish::Signer::read(key, &warning);
+    if (!signer) return core::unexpected(signer.error());
+    if (!warning.empty()) std::fprintf(stderr, "normwatch: warning: %s\n", warning.c_str());
+    e.signer = std::move(*signer);
+  }
+  return std::optional<publish::EvidenceOptions>(std::move(e));
+}
+
+}  // namespace
 
 core::Result<std::unique_ptr<publish::DeliverySink>, std::string> make_event_sinks(const PublishFlags& f,
                                                                                   const std::string& events_path,
@@ -54,6 +87,9 @@ core::Result<std::unique_ptr<publish::DeliverySink>, std::string> make_event_sin
   if (!policy) return core::unexpected(policy.error());
   o.fsync = *policy;
   o.spool_limits.max_bytes = f.spool_max_mib << 20;
+  auto evidence = evidence_options(f);
+  if (!evidence) return core::unexpected(evidence.error());
+  o.evidence = std::move(*evidence);
   if (!f.publish.empty()) {
     if (f.spool.empty()) return core::unexpected(std::string("--publish needs --spool DIR"));
     publish::SenderOptions s;

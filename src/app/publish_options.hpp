@@ -30,6 +30,11 @@ struct PublishFlags {
   double drain_timeout = -1;       // --drain-timeout SECONDS (negative: until delivered or Ctrl-C)
   double health_interval = 10;     // --health-interval SECONDS (0: no heartbeats)
   double silence_timeout = 60;     // --silence-timeout SECONDS (0: no SYS-01 for silence)
+  // Evidence chain (issue 10): on with --spool or --sign-key; checkpoints need a signing key
+  // (--sign-key FILE, default: NAME.sign.key beside --key NAME.key when it exists).
+  std::string sign_key;
+  std::uint64_t checkpoint_events = 10'000;   // --checkpoint-every N
+  double checkpoint_interval = 10;            // --checkpoint-interval SECONDS
   // Not flags: the caller fills them from its own options (e.g. --rules) for the health hashes.
   std::string rule_pack;
   std::string policy;

@@ -7,13 +7,20 @@
 
 namespace normwatch::collector {
 
+namespace {
+// NAME.pub is a CURVE key; NAME.sign.pub beside it is the sensor's Ed25519 evidence key (issue 10).
+bool is_curve_key_file(const std::filesystem::path& path) {
+  return path.extension() == ".pub" && !path.filename().string().ends_with(".sign.pub");
+}
+}  // namespace
+
 std::filesystem::file_time_type AllowList::stamp() const {
   // The directory's mtime changes when a file is added, removed or renamed; the newest .pub mtime
   // catches a key file rewritten in place.
   std::error_code ec;
   auto newest = std::filesystem::last_write_time(dir_, ec);
   for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
-    if (entry.path().extension() != ".pub") continue;
+    if (entry.path().extension() != ".pub") continue;  // .sign.pub files count too: a re-keyed sensor
     const auto t = std::filesystem::last_write_time(entry.path(), ec);
     if (!ec) newest = std::max(newest, t);
   }
@@ -27,7 +34,7 @@ std::vector<std::string> AllowList::load() {
   loaded_stamp_ = stamp();
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
-    if (entry.path().extension() == ".pub") files.push_back(entry.path());
+    if (is_curve_key_file(entry.path())) files.push_back(entry.path());
   }
   if (ec) {
     warnings.push_back("cannot read the allow-list directory " + dir_.string() + ": " + ec.message());

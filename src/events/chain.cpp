@@ -152,6 +152,14 @@ core::Result<ChainedLine, std::string> parse_chained_line(std::string_view line)
     }
     out.chain = std::move(link);
   }
+  if (out.kind == EventKind::health) {
+    if (auto h = j.find("health"); h != j.end() && h->is_object()) {
+      if (auto hashes = h->find("hashes"); hashes != h->end() && hashes->is_object()) {
+        (void)get_string(*hashes, "rule_pack", out.rule_pack_hash);
+        (void)get_string(*hashes, "policy", out.policy_hash);
+      }
+    }
+  }
   if (auto it = j.find("checkpoint"); it != j.end() && out.kind == EventKind::integrity) {
     out.checkpoint = read_checkpoint(*it);
     out.malformed_checkpoint = !out.checkpoint.has_value();

@@ -79,6 +79,11 @@ void ChainVerifier::add_line(std::string_view text, std::uint64_t line_no) {
   ++verdict_.events;
   if (verdict_.events == 1) verdict_.first_seq = line.seq;
   verdict_.last_seq = line.seq;
+  auto note = [](std::vector<std::string>& seen, const std::string& hash) {
+    if (!hash.empty() && std::find(seen.begin(), seen.end(), hash) == seen.end()) seen.push_back(hash);
+  };
+  note(verdict_.rule_pack_hashes, line.rule_pack_hash);
+  note(verdict_.policy_hashes, line.policy_hash);
   if (line.malformed_checkpoint) {
     ++verdict_.checkpoints_bad;
     add(FindingLevel::error, "checkpoint.malformed", at_line(line_no) + seq_text(line.seq) +
@@ -185,6 +190,11 @@ void ChainVerifier::check_checkpoint(const Checkpoint& cp, const ChainedLine& li
   }
   ++verdict_.checkpoints_ok;
   records_[static_cast<std::size_t>(head - records_.data())].signed_head = true;
+  // Its own statement is signed and it links to the head it signs: a trailing checkpoint counts
+  // as signed (only its ts and message are outside the signature).
+  if (records_.back().linked_to_previous && records_.back().seq == line.seq && cp.through_seq + 1 == line.seq) {
+    records_.back().verified_checkpoint = true;
+  }
 }
 
 SensorVerdict ChainVerifier::finish() {
@@ -196,7 +206,7 @@ SensorVerdict ChainVerifier::finish() {
   std::vector<std::pair<std::uint64_t, std::uint64_t>> unsigned_runs;
   for (std::size_t i = records_.size(); i-- > 0;) {
     const Record& r = records_[i];
-    if (r.signed_head) covered = true;
+    if (r.signed_head || r.verified_checkpoint) covered = true;
     if (covered) {
       ++verdict_.signed_events;
       if (unsigned_events > 0 && unsigned_last != 0) {

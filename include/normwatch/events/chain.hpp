@@ -94,6 +94,8 @@ struct ChainedLine {
   std::optional<ChainLink> chain;
   std::optional<Checkpoint> checkpoint;   // kind integrity with a well-formed checkpoint member
   bool malformed_checkpoint = false;      // a checkpoint member that is not well formed
+  std::string rule_pack_hash;             // kind health: health.hashes.rule_pack ("" = none)
+  std::string policy_hash;                // kind health: health.hashes.policy
 };
 
 // Parses the fields the chain needs; the error is a stable short reason ("chain.bad_json", ...).

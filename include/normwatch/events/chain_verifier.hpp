@@ -34,6 +34,8 @@ struct SensorVerdict {
   std::uint64_t checkpoints_ok = 0;
   std::uint64_t checkpoints_bad = 0;
   std::uint64_t signed_events = 0;     // covered by a verified checkpoint through intact links
+  std::vector<std::string> rule_pack_hashes;   // distinct, as the heartbeats report them, in order
+  std::vector<std::string> policy_hashes;
   std::vector<Finding> findings;
 
   bool pass() const;
@@ -60,6 +62,7 @@ class ChainVerifier {
     ChainHash hash{};
     bool linked_to_previous = false;   // its link to the record before it in the bundle verified
     bool signed_head = false;          // the head of a verified checkpoint
+    bool verified_checkpoint = false;  // a checkpoint whose statement verified (signed by itself)
   };
 
   void add(FindingLevel level, std::string code, std::string text);

@@ -4,6 +4,8 @@
 //   normwatch-collector query --db FILE [--sensor S] [--rule R] [--severity S[+]] [--kind K]
 //                             [--from T] [--to T] [--zone Z] [--limit N] [--json]
 //   normwatch-collector sensors --db FILE [--json]
+//   normwatch-collector export --db FILE --from T0 --to T1 [--sensor ID] --out DIR [--keys DIR]
+//                              [--rules DIR] [--policy FILE]      (evidence bundle, issue 10)
 // Exit status: 0 success, 1 runtime error (cannot listen, bad key, bad database), 2 bad usage.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -13,6 +15,7 @@
 #include <csignal>
 #include <cstdio>
 
+#include "normwatch/collector/export_bundle.hpp"
 #include "normwatch/collector/query.hpp"
 #include "normwatch/collector/server.hpp"
 #include "normwatch/version.hpp"
@@ -106,6 +109,24 @@ int main(int argc, char** argv) {
   sensors->add_option("--db", sensors_db, "SQLite database file")->required();
   sensors->add_flag("--json", sensors_json, "One JSON object per sensor");
 
+  normwatch::collector::ExportOptions export_options;
+  std::string export_db;
+  std::string export_out;
+  std::string export_keys;
+  std::string export_rules;
+  std::string export_policy;
+  auto* export_cmd = app.add_subcommand(
+      "export", "Write an evidence bundle of a period for an inspector (check it with `normwatch verify DIR`)");
+  export_cmd->add_option("--db", export_db, "SQLite database file")->required();
+  export_cmd->add_option("--from", export_options.from, "Start of the period (RFC 3339 UTC, inclusive)")->required();
+  export_cmd->add_option("--to", export_options.to, "End of the period (RFC 3339 UTC, exclusive)")->required();
+  export_cmd->add_option("--sensor", export_options.sensor, "Only this sensor");
+  export_cmd->add_option("--out", export_out, "Bundle directory to create (must not exist or be empty)")->required();
+  export_cmd->add_option("--keys", export_keys,
+                         "Directory of the sensors' pinned NAME.sign.pub keys (usually the collector's --allow DIR)");
+  export_cmd->add_option("--rules", export_rules, "Rule pack (directory or file) to include with its hash");
+  export_cmd->add_option("--policy", export_policy, "Policy file to include with its hash");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -140,6 +161,28 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "normwatch-collector: %s\n", n.error().c_str());
       return 1;
     }
+    return 0;
+  }
+  if (*export_cmd) {
+    auto store = open_read_only(export_db);
+    if (!store) return 1;
+    export_options.out = export_out;
+    export_options.keys_dir = export_keys;
+    export_options.rules = export_rules;
+    export_options.policy = export_policy;
+    auto summary = normwatch::collector::export_bundle(*store, export_options);
+    if (!summary) {
+      std::fprintf(stderr, "normwatch-collector: export: %s\n", summary.error().c_str());
+      return summary.error().starts_with("bad time") ? 2 : 1;
+    }
+    for (const auto& w : summary->warnings) std::fprintf(stderr, "normwatch-collector: export: warning: %s\n", w.c_str());
+    for (const auto& s : summary->sensors) {
+      std::printf("%s: %llu events (seq %llu..%llu), %llu checkpoints, %llu heartbeats%s\n", s.sensor.c_str(),
+                  static_cast<unsigned long long>(s.events), static_cast<unsigned long long>(s.first_seq),
+                  static_cast<unsigned long long>(s.last_seq), static_cast<unsigned long long>(s.checkpoints),
+                  static_cast<unsigned long long>(s.heartbeats), s.key ? "" : ", NO pinned key");
+    }
+    std::printf("bundle written to %s; check it with: normwatch verify %s\n", export_out.c_str(), export_out.c_str());
     return 0;
   }
   if (serve_options.listen.empty() || db.empty()) {

@@ -149,9 +149,9 @@ TEST(ChainVerifier, AValidStreamPassesAndEveryEventBeforeTheLastCheckpointIsSign
   EXPECT_EQ(v.events, 12u);
   EXPECT_EQ(v.links_ok, 11u);
   EXPECT_EQ(v.checkpoints_ok, 2u);
-  EXPECT_EQ(v.signed_events, 11u);  // the last checkpoint is chained, not signed by itself
+  EXPECT_EQ(v.signed_events, 12u);  // the trailing checkpoint signs its own statement
   EXPECT_TRUE(has(v, "chain.genesis"));
-  EXPECT_TRUE(has(v, "chain.unsigned"));
+  EXPECT_FALSE(has(v, "chain.unsigned"));
 }
 
 TEST(ChainVerifier, OneByteChangedInAnEventBreaksTheNextLinkAndNamesIt) {
@@ -229,7 +229,17 @@ TEST(ChainVerifier, ANewEpochLinksAcrossTheSkippedBlock) {
   EXPECT_TRUE(v.pass()) << errors_of(v);
   EXPECT_EQ(v.epochs, 2u);
   EXPECT_EQ(v.gaps, 0u);
-  EXPECT_EQ(v.signed_events, 7u);
+  EXPECT_EQ(v.signed_events, 8u);
+}
+
+TEST(ChainVerifier, EventsAfterTheLastCheckpointAreNamedUnsigned) {
+  Stream s = valid_stream();
+  s.event();
+  s.event();
+  const SensorVerdict v = verify(s.lines, s.key());
+  EXPECT_TRUE(v.pass());
+  EXPECT_EQ(v.signed_events, 12u);
+  EXPECT_TRUE(has(v, "chain.unsigned"));
 }
 
 TEST(ChainVerifier, ABundleStartingMidChainIsNotAnError) {
