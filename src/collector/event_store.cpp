@@ -2,7 +2,10 @@
 #include "normwatch/collector/event_store.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <tuple>
+
+#include "normwatch/publish/json_text.hpp"
 
 namespace normwatch::collector {
 
@@ -103,6 +106,17 @@ core::Result<void, std::string> EventStore::prepare_schema() {
     *p.into = std::move(*stmt);
   }
   rejected_rows_ = static_cast<std::uint64_t>(db_.scalar("SELECT count(*) FROM rejected").value_or(0));
+  if (options_.check_integrity) {
+    auto checker = IntegrityChecker::open(db_, options_.sign_keys_dir);
+    if (!checker) return core::unexpected(checker.error());
+    integrity_ = std::move(*checker);
+    const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+    const auto last = db_.scalar("SELECT max(epoch) FROM events WHERE sensor = '" + std::string(kCollectorSensorId) + "'")
+                          .value_or(0);
+    collector_epoch_ = static_cast<std::uint64_t>(std::max<std::int64_t>(last + 1, now_s));
+  }
   return {};
 }
 
@@ -251,8 +265,44 @@ core::Result<void, std::string> EventStore::insert_rows(const std::vector<std::s
       results[i].outcome = LineOutcome::duplicate;
     }
     if (auto r = account(results[i], principal, received_ns); !r) return r;
+    if (integrity_ && results[i].outcome == LineOutcome::stored) {
+      if (auto r = integrity_->check(lines[i], results[i].header, principal, received_ns); !r) return r;
+    }
   }
   return {};
+}
+
+core::Result<void, std::string> EventStore::store_integrity_events(std::int64_t received_ns) {
+  // Each problem the integrity checker found becomes an event of the collector itself, stored
+  // like a sensor's (never instead of the sensor's event, which is stored and marked).
+  const auto problems = integrity_->take_problems();
+  if (problems.empty()) return {};
+  std::vector<std::string> owned;
+  for (const IntegrityProblem& p : problems) {
+    events::Event e;
+    e.sensor = std::string(kCollectorSensorId);
+    e.epoch = collector_epoch_;
+    e.seq = ++collector_seq_;
+    e.ts = core::Timestamp{received_ns};
+    e.kind = events::EventKind::integrity;
+    e.severity = events::Severity::high;
+    std::string body = "{\"integrity\":{";
+    publish::append_json_key(body, "problem");
+    publish::append_json_string(body, p.code);
+    body += ",";
+    publish::append_json_key(body, "sensor");
+    publish::append_json_string(body, p.sensor);
+    body += ",\"epoch\":" + std::to_string(p.epoch) + ",\"seq\":" + std::to_string(p.seq) + ",";
+    publish::append_json_key(body, "detail");
+    publish::append_json_string(body, p.detail);
+    body += "}}";
+    e.body_json = std::move(body);
+    e.message = "sensor " + p.sensor + ": " + p.code + ": " + p.detail;
+    owned.push_back(events::to_json_line(e));
+  }
+  std::vector<std::string_view> lines(owned.begin(), owned.end());
+  std::vector<LineResult> results;
+  return ingest_batch(lines, kCollectorSensorId, received_ns, results);
 }
 
 core::Result<void, std::string> EventStore::account(LineResult& result, std::string_view principal,
@@ -315,7 +365,10 @@ core::Result<void, std::string> EventStore::ingest_batch(const std::vector<std::
       rows.clear();
     }
   }
-  if (!rows.empty()) return insert_rows(lines, results, rows, principal, received_ns);
+  if (!rows.empty()) {
+    if (auto r = insert_rows(lines, results, rows, principal, received_ns); !r) return r;
+  }
+  if (integrity_ && principal != kCollectorSensorId) return store_integrity_events(received_ns);
   return {};
 }
 
@@ -375,6 +428,7 @@ core::Result<void, std::string> EventStore::commit() {
 void EventStore::rollback() {
   if (in_transaction_) (void)db_.exec("ROLLBACK");
   in_transaction_ = false;
+  if (integrity_) integrity_->reset();
   epochs_.clear();
   sensors_.clear();
   rejected_rows_ = static_cast<std::uint64_t>(db_.scalar("SELECT count(*) FROM rejected").value_or(0));

@@ -81,6 +81,7 @@ core::Result<void, std::string> Server::Impl::start() {
   StoreOptions store_options;
   store_options.sync_full = options.sync_full;
   store_options.require_sensor_matches_key = options.require_sensor_matches_key;
+  store_options.sign_keys_dir = options.allow_dir;  // PRINCIPAL.sign.pub: evidence checkpoints (issue 10)
   auto opened = EventStore::open(options.db, store_options);
   if (!opened) return core::unexpected(opened.error());
   store = std::move(*opened);

@@ -59,6 +59,12 @@ core::Result<EventHeader, std::string> parse_event_header(std::string_view line)
   if (j.zones_not_object) return unexpected(std::string("event.bad_zones"));
   h.source_zone = std::move(j.source_zone);
   h.destination_zone = std::move(j.destination_zone);
+  if (j.has_chain && j.chain_prev && j.chain_prev_seq) {
+    h.chain = ChainLink{*j.chain_prev_seq, std::move(*j.chain_prev)};
+  } else if (j.has_chain || j.chain_not_object) {
+    h.chain_malformed = true;
+  }
+  h.has_checkpoint = j.has_checkpoint;
   return h;
 }
 

@@ -336,6 +336,23 @@ bool scan_event_json(std::string_view line, ScannedEvent& out) {
         return s.value(d);
       });
     }
+    if (key == "chain") {
+      if (out.has_chain || out.chain_not_object) {
+        duplicate = true;
+        return false;
+      }
+      if (!s.peek('{')) {
+        out.chain_not_object = true;
+        return s.value(depth);
+      }
+      out.has_chain = true;
+      return s.object(depth, [&](const std::string& member, int d) {
+        if (member == "prev" && s.peek('"')) return capture_string(s, d, out.chain_prev, duplicate);
+        if (member == "prev_seq" && s.starts_number()) return s.number(&out.chain_prev_seq);
+        return s.value(d);
+      });
+    }
+    if (key == "checkpoint") out.has_checkpoint = true;
     return s.value(depth);
   });
   if (!ok || duplicate) return false;

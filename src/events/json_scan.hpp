@@ -21,6 +21,12 @@ struct ScannedEvent {
   bool has_zones = false;
   bool zones_not_object = false;
   std::string source_zone, destination_zone;
+  // Evidence chain (issue 10, chain.hpp): "chain": {"prev", "prev_seq"} and a "checkpoint" member.
+  bool has_chain = false;
+  bool chain_not_object = false;
+  std::optional<std::string> chain_prev;
+  std::optional<std::uint64_t> chain_prev_seq;
+  bool has_checkpoint = false;
 };
 
 inline constexpr int kMaxJsonDepth = 64;

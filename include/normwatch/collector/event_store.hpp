@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "normwatch/collector/gap_tracker.hpp"
+#include "normwatch/collector/integrity.hpp"
 #include "normwatch/collector/sqlite.hpp"
 #include "normwatch/core/result.hpp"
 #include "normwatch/events/event_header.hpp"
@@ -32,6 +33,9 @@ struct StoreOptions {
   bool sync_full = true;                   // PRAGMA synchronous=FULL: a commit survives a power cut
   std::uint64_t max_rejected_rows = 100'000;
   bool require_sensor_matches_key = false; // quarantine events whose sensor id is not the key's name
+  // Evidence chain checks (issue 10, integrity.hpp): PRINCIPAL.sign.pub keys ("" = none pinned).
+  bool check_integrity = true;
+  std::filesystem::path sign_keys_dir;
 };
 
 enum class LineOutcome : std::uint8_t { stored, duplicate, rejected };
@@ -70,6 +74,7 @@ class EventStore {
   bool in_transaction() const { return in_transaction_; }
 
   Database& database() { return db_; }
+  const IntegrityChecker* integrity() const { return integrity_.get(); }
   const IngestStats& totals() const { return totals_; }
 
  private:
@@ -104,8 +109,13 @@ class EventStore {
   core::Result<void, std::string> quarantine(std::string_view line, std::string_view principal,
                                              std::int64_t received_ns, std::string_view reason);
 
+  core::Result<void, std::string> store_integrity_events(std::int64_t received_ns);
+
   Database db_;
   StoreOptions options_;
+  std::unique_ptr<IntegrityChecker> integrity_;
+  std::uint64_t collector_epoch_ = 0;   // the collector's own integrity events (integrity.hpp)
+  std::uint64_t collector_seq_ = 0;
   bool in_transaction_ = false;
   std::vector<Statement> insert_events_;  // [n]: n rows, prepared on first use
   Statement insert_rejected_;

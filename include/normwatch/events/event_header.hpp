@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,11 @@ struct EventHeader {
   std::string rule_id;            // "" when the event has no rule
   std::string source_zone;
   std::string destination_zone;
+  // Evidence chain (issue 10, chain.hpp); read, not checked here: the collector's integrity
+  // checker compares it with the stored predecessor.
+  std::optional<ChainLink> chain;  // "chain" with a string prev and an unsigned prev_seq
+  bool chain_malformed = false;    // a "chain" member without them
+  bool has_checkpoint = false;     // a top-level "checkpoint" member
 };
 
 // Parses and checks one line: a JSON object with schema "normwatch.event/1", a non-empty sensor

@@ -84,6 +84,7 @@ class Harness:
             subprocess.run([NORMWATCH, "keygen", self.path(name)], check=True, stdout=subprocess.DEVNULL)
         check(os.stat(self.path("collector.key")).st_mode & 0o077 == 0, "keygen: the secret key is readable by others")
         shutil.copy(self.path(SENSOR_ID + ".pub"), self.allow)  # the collector's allow-list
+        shutil.copy(self.path(SENSOR_ID + ".sign.pub"), self.allow)  # its pinned evidence key (issue 10)
         self.collector = None
         self.procs = []
 
@@ -189,13 +190,16 @@ def assert_stored_exactly(h, events_file):
 
 def findings(events):
     """The rule findings of a run, without the stamping (sensor, epoch, seq, id) and without what
-    the health reporter adds (heartbeats, configuration changes, SYS-01 for a silent spell)."""
+    the health reporter adds (heartbeats, configuration changes, SYS-01 for a silent spell) or the
+    evidence chain (the chain link, signed checkpoints)."""
     out = []
     for e in events:
         if e["kind"] in ("health", "config_change") or e.get("rule", {}).get("id") == "SYS-01":
             continue
+        if e["kind"] == "integrity" and "checkpoint" in e:  # evidence checkpoints (issue 10)
+            continue
         e = dict(e)
-        for key in ("sensor", "epoch", "seq", "id"):
+        for key in ("sensor", "epoch", "seq", "id", "chain"):
             e.pop(key, None)
         out.append(json.dumps(e, sort_keys=True))
     return out
