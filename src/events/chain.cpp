@@ -2,6 +2,8 @@
 // reading of chain fields back from a stored line. Specification: events/chain.hpp.
 #include "normwatch/events/chain.hpp"
 
+#include "normwatch/events/event_header.hpp"
+
 #include <sodium.h>
 
 #include <nlohmann/json.hpp>
@@ -132,26 +134,25 @@ bool verify_checkpoint_signature(const Checkpoint& c, std::string_view public_ke
 }
 
 core::Result<ChainedLine, std::string> parse_chained_line(std::string_view line) {
+  // The strict, DOM-free header scan reads the identity and the link (the collector's reader);
+  // only heartbeats and checkpoints, a few in a thousand lines, are parsed fully.
+  auto header = parse_event_header(line);
+  if (!header) return core::unexpected(header.error());
+  if (header->chain_malformed) return core::unexpected(std::string("chain.bad_link"));
+  ChainedLine out;
+  out.sensor = std::move(header->sensor);
+  out.epoch = header->epoch;
+  out.seq = header->seq;
+  out.ts = std::move(header->ts);
+  out.kind = header->kind;
+  if (header->chain) {
+    if (!is_hex(header->chain->prev, kChainHashBytes)) return core::unexpected(std::string("chain.bad_link"));
+    out.chain = std::move(header->chain);
+  }
+  const bool checkpoint = header->has_checkpoint && out.kind == EventKind::integrity;
+  if (!checkpoint && out.kind != EventKind::health) return out;
   auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return core::unexpected(std::string("chain.bad_json"));
-  ChainedLine out;
-  std::string kind;
-  if (!get_string(j, "sensor", out.sensor) || !get_u64(j, "epoch", out.epoch) || !get_u64(j, "seq", out.seq) ||
-      !get_string(j, "kind", kind)) {
-    return core::unexpected(std::string("chain.missing_identity"));
-  }
-  (void)get_string(j, "ts", out.ts);
-  auto parsed_kind = parse_event_kind(kind);
-  if (!parsed_kind) return core::unexpected(std::string("chain.bad_kind"));
-  out.kind = *parsed_kind;
-  if (auto it = j.find("chain"); it != j.end()) {
-    ChainLink link;
-    if (!it->is_object() || !get_u64(*it, "prev_seq", link.prev_seq) || !get_string(*it, "prev", link.prev) ||
-        !is_hex(link.prev, kChainHashBytes)) {
-      return core::unexpected(std::string("chain.bad_link"));
-    }
-    out.chain = std::move(link);
-  }
   if (out.kind == EventKind::health) {
     if (auto h = j.find("health"); h != j.end() && h->is_object()) {
       if (auto hashes = h->find("hashes"); hashes != h->end() && hashes->is_object()) {
@@ -160,8 +161,8 @@ core::Result<ChainedLine, std::string> parse_chained_line(std::string_view line)
       }
     }
   }
-  if (auto it = j.find("checkpoint"); it != j.end() && out.kind == EventKind::integrity) {
-    out.checkpoint = read_checkpoint(*it);
+  if (checkpoint) {
+    out.checkpoint = read_checkpoint(j["checkpoint"]);
     out.malformed_checkpoint = !out.checkpoint.has_value();
   }
   return out;
