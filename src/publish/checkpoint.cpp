@@ -77,6 +77,13 @@ void EvidenceChain::advance(std::uint64_t seq, std::string_view line) {
   }
 }
 
+void EvidenceChain::recover(std::uint64_t seq, std::string_view line) {
+  if (seq <= head_seq_) return;
+  head_seq_ = seq;
+  head_hex_ = events::to_hex(events::chain_hash(line));
+  ++total_;
+}
+
 bool EvidenceChain::checkpoint_due(Clock::time_point now, bool force) const {
   if (!options_.signer || since_checkpoint_ == 0) return false;
   if (force) return true;

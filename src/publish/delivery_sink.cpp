@@ -59,6 +59,21 @@ core::Result<std::unique_ptr<DeliverySink>, std::string> DeliverySink::open(Deli
       // The state file was lost or restored from an old copy: never reuse a spooled number.
       if (auto r = s.sequence.advance_past(s.spool->last_seq()); !r) return core::unexpected(r.error());
     }
+    if (s.chain && s.spool->last_seq() > s.chain->head_seq()) {
+      // A crash after spooling but before saving the chain head: continue from the spool.
+      std::vector<SpoolRecord> records;
+      std::uint64_t recovered = 0;
+      for (;;) {
+        records.clear();
+        auto n = s.spool->read_after(s.chain->head_seq(), 1024, 16 << 20, records);
+        if (!n || *n == 0) break;
+        for (const SpoolRecord& r : records) s.chain->recover(r.seq, r.line);
+        recovered += *n;
+      }
+      if (recovered > 0) {
+        s.log("evidence chain: " + std::to_string(recovered) + " events after the saved head recovered from the spool");
+      }
+    }
     auto sender = Sender::open(*o.publish, *s.spool, [&s](const std::string& m) { s.log(m); });
     if (!sender) return core::unexpected(sender.error());
     s.sender = std::move(*sender);

@@ -5,8 +5,9 @@
 //
 // The head survives restarts in DIR/chain.state (the spool directory, beside sequence.state):
 // {seq, head, total}, written after every processed chunk (rename only) and fsynced at each
-// checkpoint and at shutdown. After a crash the new epoch links to the last saved head; the
-// events stamped after it form a branch the verifier names (chain.restart_branch).
+// checkpoint and at shutdown. After a crash the DeliverySink replays the spooled records stamped
+// after the saved head (recover()); only events lost with the crash and absent from the spool
+// leave a branch, which the verifier names (chain.restart_branch).
 #pragma once
 
 #include <chrono>
@@ -45,6 +46,10 @@ class EvidenceChain {
   void link(events::Event& event) const;
   // The event with sequence number `seq` and canonical line `line` was stamped.
   void advance(std::uint64_t seq, std::string_view line);
+
+  // An event the sensor stamped after the saved head (found in the spool after a crash): it
+  // becomes the head, so that the new epoch links to it (no chain.restart_branch).
+  void recover(std::uint64_t seq, std::string_view line);
 
   // A checkpoint is due: stamped events since the last one and (count or time reached, or force).
   bool checkpoint_due(Clock::time_point now, bool force) const;

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <fstream>
+
 #include "normwatch/events/chain_verifier.hpp"
 #include "normwatch/publish/checkpoint.hpp"
 #include "normwatch/publish/delivery_sink.hpp"
@@ -131,6 +133,43 @@ TEST(DeliverySinkChain, WithoutEvidenceOptionsLinesCarryNoChain) {
   const auto lines = test::read_lines(dir / "e.jsonl");
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(lines[0].find("\"chain\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace normwatch::publish
+
+namespace normwatch::publish {
+namespace {
+
+TEST(DeliverySinkChain, AHeadLostInACrashIsRecoveredFromTheSpool) {
+  TempDir dir;
+  auto options = [&](const std::string& file) {
+    DeliveryOptions o = chained(dir, file);
+    o.publish = SenderOptions{};
+    o.publish->plaintext_lab = true;
+    o.publish->endpoint = "tcp://127.0.0.1:1";  // nobody there: everything stays in the spool
+    return o;
+  };
+  const std::string key = Signer::from_seed_hex(std::string(64, 'a')).value().public_key_hex();
+  {
+    auto sink = DeliverySink::open(options("run1.jsonl")).value();
+    for (int i = 0; i < 10; ++i) sink->emit(test::finding(1'700'000'000 + i));
+    sink->flush();
+  }
+  // A crash before the head was saved: the state file still names the genesis.
+  std::ofstream(dir / "spool" / "chain.state") << "normwatch-chain/1\nseq 0\nhead " << events::genesis_hex()
+                                                << "\ntotal 0\n";
+  {
+    auto sink = DeliverySink::open(options("run2.jsonl")).value();
+    sink->emit(test::finding(1'700'001'000));
+    sink->flush();
+  }
+  auto lines = test::read_lines(dir / "run1.jsonl");
+  const auto second = test::read_lines(dir / "run2.jsonl");
+  lines.insert(lines.end(), second.begin(), second.end());
+  const events::SensorVerdict v = verify_lines(lines, "unit", key);
+  EXPECT_TRUE(v.pass()) << errors_of(v);
+  for (const auto& f : v.findings) EXPECT_NE(f.code, "chain.restart_branch") << f.text;
 }
 
 }  // namespace
