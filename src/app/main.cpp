@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "capture_run.hpp"
+#include "config_file.hpp"
 #include "keygen_command.hpp"
 #include "verify_command.hpp"
 #include "publish_options.hpp"
@@ -121,6 +122,9 @@ int main(int argc, char** argv) {
   live_cmd->add_flag("--no-promisc", no_promisc, "Do not put the interface in promiscuous mode");
   live_cmd->add_option("--duration", duration, "Stop after this many seconds");
   live_cmd->add_flag("--json", json, "Print the summary as one JSON object");
+  std::string run_user;  // issue 8: privileges.hpp
+  live_cmd->add_option("--user", run_user,
+                       "Started as root: run as this user once the capture is open (default: 'normwatch' if it exists; 'root' keeps root)");
   flags.add_to(*live_cmd);
   normwatch::app::add_rules_options(*live_cmd, rules_flags);
   normwatch::app::add_publish_options(*live_cmd, publish_flags);
@@ -147,6 +151,14 @@ int main(int argc, char** argv) {
   normwatch::app::VerifyFlags verify_flags;  // issue 10: evidence bundles
   auto* verify = normwatch::app::add_verify_command(app, verify_flags);
 
+  // One YAML file for the whole command line (issue 8 §3, config_file.hpp): `normwatch --config
+  // FILE` runs the command it describes, `normwatch check-config FILE` validates it.
+  app.add_subcommand("check-config", "Validate a configuration file (check-config FILE; run one with --config FILE)");
+  normwatch::app::ConfigArgv config(argc, argv, app, "");
+  if (config.exit_code()) return *config.exit_code();
+  argc = config.argc();
+  argv = config.argv();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -160,7 +172,7 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  const SensorSettings sensor{flags.options(), rules_flags, publish_flags, json, !no_progress, duration};
+  const SensorSettings sensor{flags.options(), rules_flags, publish_flags, json, !no_progress, duration, run_user};
   if (*replay) return normwatch::app::run_replay(replay_path, sensor);
   if (*live_cmd) {
     live.buffer_size_bytes = buffer_mib << 20;

@@ -1,5 +1,6 @@
 // replay and live as a sensor (sensor_command.hpp): outputs, heartbeat, capture, drain.
 #include "sensor_command.hpp"
+#include "privileges.hpp"
 
 #include <cstdio>
 #include <memory>
@@ -146,10 +147,18 @@ int run_live(const capture::LiveOptions& live, const SensorSettings& s) {
     std::fprintf(stderr, "normwatch: %s\n", source.error().c_str());
     return 1;
   }
+  // Root outside systemd: give up root now that the capture is open (issue 8 §2, privileges.hpp).
+  // Its note is printed after the "capturing on" line, which scripts wait for as the first line.
+  const auto dropped = drop_privileges(s.run_user);
+  if (!dropped) {
+    std::fprintf(stderr, "normwatch: %s\n", dropped.error().c_str());
+    return 1;
+  }
   pipeline::Pipeline pipeline(s.pipeline, outputs->rules ? outputs->rules->observer() : nullptr);
   const auto health = make_health(s, CaptureMode::live, outputs->delivery.get(), pipeline, **source);
   install_stop_signals(source->get());
   std::fprintf(stderr, "normwatch: capturing on %s (Ctrl-C to stop)\n", live.interface.c_str());
+  if (!dropped->empty()) std::fprintf(stderr, "normwatch: %s\n", dropped->c_str());
   RunOptions run{false, s.duration, health.get()};
   const RunReport report = run_capture(**source, pipeline, run, true);
   return finish_run(report, *outputs, s, CaptureMode::live);

@@ -29,6 +29,7 @@ struct SensorSettings {
   bool json = false;      // summary as one JSON object
   bool progress = false;  // replay: progress bar on a terminal
   double duration = 0;    // live: stop after this many seconds (0: on a signal)
+  std::string run_user;   // live as root: the account to drop to once the capture is open (privileges.hpp)
 };
 
 // Exit status: 0 done; 1 bad input, a capture that broke off, a broken rule pack or an output that

@@ -15,6 +15,7 @@
 #include <csignal>
 #include <cstdio>
 
+#include "config_file.hpp"
 #include "normwatch/collector/export_bundle.hpp"
 #include "normwatch/collector/query.hpp"
 #include "normwatch/collector/server.hpp"
@@ -108,6 +109,13 @@ int main(int argc, char** argv) {
   auto* sensors = app.add_subcommand("sensors", "Show each sensor's last heartbeat, coverage and sequence gaps");
   sensors->add_option("--db", sensors_db, "SQLite database file")->required();
   sensors->add_flag("--json", sensors_json, "One JSON object per sensor");
+
+  // One YAML file for the whole command line (issue 8 §3, src/app/config_file.hpp): section
+  // `collector:`; `normwatch-collector --config FILE` runs it, `check-config FILE` validates it.
+  normwatch::app::ConfigArgv config(argc, argv, app, "collector");
+  if (config.exit_code()) return *config.exit_code();
+  argc = config.argc();
+  argv = config.argv();
 
   normwatch::collector::ExportOptions export_options;
   std::string export_db;
