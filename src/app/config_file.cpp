@@ -103,20 +103,21 @@ core::Result<ConfigCommand, std::string> parse_config(const std::string& text, c
     return core::unexpected(name + ": expected one section (" + section_names(app, top_section) +
                             ") holding the settings");
   }
-  const auto section_entry = root.begin();
+  // Copies: yaml-cpp's iterator hands out a temporary pair, so references into it would dangle.
+  const YAML::Node section_key = root.begin()->first;
+  const YAML::Node settings = root.begin()->second;
   ConfigCommand out;
-  out.section = section_entry->first.as<std::string>("");
+  out.section = section_key.as<std::string>("");
   const CLI::App* section = find_section(app, out.section, top_section);
   if (section == nullptr) {
-    return core::unexpected(at(name, section_entry->first.Mark()) + "unknown section '" + out.section +
+    return core::unexpected(at(name, section_key.Mark()) + "unknown section '" + out.section +
                             "' (this program reads: " + section_names(app, top_section) + ")");
   }
-  const YAML::Node& settings = section_entry->second;
   if (settings.IsNull()) return out;
   if (!settings.IsMap()) {
     return core::unexpected(at(name, settings.Mark()) + "section '" + out.section + "' must be a map of settings");
   }
-  for (const auto& entry : settings) {
+  for (const auto& entry : settings) {  // a value (iterator_value), not a reference into the node
     const std::string key = entry.first.as<std::string>("");
     const CLI::Option* option = find_option(*section, key);
     if (option == nullptr) {
