@@ -1,4 +1,5 @@
-// The capture loop shared by `replay`, `live` and `decode`.
+// The capture loop shared by `replay`, `live` and `decode`: one pipeline on this thread, or
+// (--workers N) this thread reading and dispatching to a ShardedPipeline.
 #include "capture_run.hpp"
 
 #include <unistd.h>
@@ -105,6 +106,48 @@ RunReport run_capture(capture::PacketSource& source, pipeline::Pipeline& pipelin
   report.stats = pipeline.stats();
   report.capture = source.stats();
   report.ndpi_version = pipeline.classifier().ndpi_version();
+  return report;
+}
+
+// Sharded: the same reading, heartbeat and deadline logic; the heartbeat's counters are the
+// workers' as last published (once per second of capture time) plus the queue drops.
+RunReport run_capture(capture::PacketSource& source, pipeline::ShardedPipeline& pipeline, const RunOptions& options,
+                      bool live) {
+  RunReport report;
+  report.source = source.name();
+  report.live = live;
+  ProgressBar progress(options.progress && !live);
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                    std::chrono::duration<double>(options.duration_seconds));
+  publish::HealthReporter* health = options.health;
+  capture::RawFrame frame;
+  std::uint64_t frames = 0;
+  core::Timestamp last_frame_ts;
+  while (!g_stop_requested.load(std::memory_order_relaxed)) {
+    const capture::ReadStatus status = source.next(frame);
+    if (status == capture::ReadStatus::frame) {
+      if (health != nullptr && !live) health->tick(frame.ts);
+      pipeline.dispatch(frame);
+      progress.update(source, ++frames);
+      last_frame_ts = frame.ts;
+    } else if (status == capture::ReadStatus::timeout) {
+      // idle live interface: fall through to the heartbeat and deadline checks
+    } else {
+      if (status == capture::ReadStatus::error) report.error = source.error_message();
+      break;
+    }
+    if (health != nullptr && live) health->tick(wall_clock_now());
+    if (live && options.duration_seconds > 0 && std::chrono::steady_clock::now() >= deadline) break;
+  }
+  pipeline.finish();
+  if (health != nullptr) health->finish(live || frames == 0 ? wall_clock_now() : last_frame_ts);
+  report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report.stats = pipeline.stats();
+  report.capture = source.stats();
+  report.ndpi_version = pipeline.ndpi_version();
+  report.workers = pipeline.workers();
+  report.queue_drops = pipeline.queue_drops();
   return report;
 }
 

@@ -7,6 +7,7 @@
 
 #include "normwatch/capture/packet_source.hpp"
 #include "normwatch/pipeline/pipeline.hpp"
+#include "normwatch/pipeline/sharded_pipeline.hpp"
 #include "normwatch/publish/health.hpp"
 #include "summary_report.hpp"
 
@@ -28,6 +29,10 @@ void install_stop_signals(capture::PacketSource* source);
 core::Timestamp wall_clock_now();
 
 RunReport run_capture(capture::PacketSource& source, pipeline::Pipeline& pipeline, const RunOptions& options,
+                      bool live);
+// The same loop with --workers N (issue 9): this thread reads and dispatches, the workers decode.
+// The report adds the per-worker queue drops.
+RunReport run_capture(capture::PacketSource& source, pipeline::ShardedPipeline& pipeline, const RunOptions& options,
                       bool live);
 
 }  // namespace normwatch::app

@@ -35,8 +35,14 @@ struct PipelineFlags {
   std::size_t stream_cap_kib = 256;
   std::size_t global_cap_mib = 64;
   bool ignore_tcp_seq = false;
+  unsigned workers = 1;  // issue 9: pipeline threads, each owning a shard of the flows
 
   void add_to(CLI::App& cmd) {
+    cmd.add_option("--workers", workers,
+                   "Pipeline threads, each owning a shard of the flows (1: no threads); the output is "
+                   "the same for any number")
+        ->capture_default_str()
+        ->check(CLI::Range(1U, normwatch::pipeline::kMaxWorkers));
     cmd.add_flag("--no-ndpi", no_ndpi, "Do not classify flows with nDPI");
     cmd.add_flag("--no-parse", no_parse, "Do not run the ICS protocol parsers");
     cmd.add_option("--max-flows", max_flows, "Flow table size; the longest-idle flow is evicted beyond it")
@@ -76,9 +82,17 @@ int cmd_decode(const std::string& path, const std::string& output, const Pipelin
     }
   }
   normwatch::pipeline::DecodeJsonl lines(out);
-  normwatch::pipeline::Pipeline pipeline(flags.options(), &lines);
   normwatch::app::install_stop_signals(source->get());
-  const RunReport report = normwatch::app::run_capture(**source, pipeline, RunOptions{false, 0}, false);
+  RunReport report;
+  if (flags.workers <= 1) {
+    normwatch::pipeline::Pipeline pipeline(flags.options(), &lines);
+    report = normwatch::app::run_capture(**source, pipeline, RunOptions{false, 0}, false);
+  } else {
+    // The lines come out in capture order whatever N (sharded_pipeline.hpp); the reader waits
+    // for room in a full worker queue, so that no frame is lost.
+    normwatch::pipeline::ShardedPipeline pipeline(flags.options(), &lines, {.workers = flags.workers});
+    report = normwatch::app::run_capture(**source, pipeline, RunOptions{false, 0}, false);
+  }
   if (out != stdout) std::fclose(out);
   std::fflush(stdout);
   if (!report.error.empty()) {
@@ -106,6 +120,10 @@ int main(int argc, char** argv) {
   replay->add_option("CAPTURE", replay_path, "Capture file (pcap or pcapng)")->required();
   replay->add_flag("--json", json, "Print the summary as one JSON object");
   replay->add_flag("--no-progress", no_progress, "No progress bar (it is only drawn on a terminal anyway)");
+  bool queue_drop = false;
+  replay->add_flag("--queue-drop", queue_drop,
+                   "With --workers: drop (and count) a frame whose worker queue is full, as live capture "
+                   "does, instead of waiting");
   flags.add_to(*replay);
   normwatch::app::add_rules_options(*replay, rules_flags);
   normwatch::app::add_publish_options(*replay, publish_flags);
@@ -172,7 +190,9 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  const SensorSettings sensor{flags.options(), rules_flags, publish_flags, json, !no_progress, duration, run_user};
+  SensorSettings sensor{flags.options(), rules_flags, publish_flags, json, !no_progress, duration, run_user};
+  sensor.workers = flags.workers;
+  sensor.queue_drop = queue_drop;
   if (*replay) return normwatch::app::run_replay(replay_path, sensor);
   if (*live_cmd) {
     live.buffer_size_bytes = buffer_mib << 20;

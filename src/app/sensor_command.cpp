@@ -72,19 +72,57 @@ publish::HealthSnapshot health_snapshot(const pipeline::PipelineStats& p, const 
 // The heartbeat goes with the delivery outputs only: a replay with --events alone stays exactly
 // what it was (deterministic, the golden tests' output).
 std::unique_ptr<publish::HealthReporter> make_health(const SensorSettings& s, CaptureMode mode,
-                                                     publish::DeliverySink* sink, const pipeline::Pipeline& pipeline,
-                                                     const capture::PacketSource& source) {
+                                                     publish::DeliverySink* sink,
+                                                     publish::HealthReporter::SnapshotFunction snapshot) {
   if (sink == nullptr) return nullptr;
   PublishFlags f = s.publish;
   f.rule_pack = s.rules.rules.empty() ? default_rules_dir() : s.rules.rules;
   f.policy = s.rules.policy;
-  // Counters are read once per second of the driving clock (the maps are copied then, not per packet).
-  auto snapshot = [&pipeline, &source] { return health_snapshot(pipeline.stats(), source.stats()); };
   auto delivery = [sink]() -> std::optional<publish::DeliveryStats> {
     if (!sink->publishing()) return std::nullopt;
     return sink->stats();
   };
   return std::make_unique<publish::HealthReporter>(health_options(f, mode), snapshot, *sink, delivery);
+}
+
+// Counters are read once per second of the driving clock (the maps are copied then, not per packet).
+std::unique_ptr<publish::HealthReporter> make_health(const SensorSettings& s, CaptureMode mode,
+                                                     publish::DeliverySink* sink, const pipeline::Pipeline& pipeline,
+                                                     const capture::PacketSource& source) {
+  return make_health(s, mode, sink, [&pipeline, &source] { return health_snapshot(pipeline.stats(), source.stats()); });
+}
+
+// --workers N: the workers' counters as last published, and the frames dropped at their queues.
+std::unique_ptr<publish::HealthReporter> make_health(const SensorSettings& s, CaptureMode mode,
+                                                     publish::DeliverySink* sink,
+                                                     const pipeline::ShardedPipeline& pipeline,
+                                                     const capture::PacketSource& source) {
+  return make_health(s, mode, sink, [&pipeline, &source] {
+    publish::HealthSnapshot h = health_snapshot(pipeline.stats(), source.stats());
+    h.queue_drops = pipeline.queue_drops();
+    return h;
+  });
+}
+
+// One capture run with s.workers pipelines: today's single pipeline on this thread for 1, else a
+// ShardedPipeline (live always drops at a full queue; replay waits unless --queue-drop).
+RunReport run_pipelines(capture::PacketSource& source, const SensorSettings& s, CaptureMode mode,
+                        Outputs& outputs, RunOptions run) {
+  pipeline::PduObserver* observer = outputs.rules ? outputs.rules->observer() : nullptr;
+  const bool live = mode == CaptureMode::live;
+  if (s.workers <= 1) {
+    pipeline::Pipeline pipeline(s.pipeline, observer);
+    const auto health = make_health(s, mode, outputs.delivery.get(), pipeline, source);
+    run.health = health.get();
+    return run_capture(source, pipeline, run, live);
+  }
+  pipeline::ShardedOptions sharded;
+  sharded.workers = s.workers;
+  sharded.drop_when_full = live || s.queue_drop;
+  pipeline::ShardedPipeline pipeline(s.pipeline, observer, sharded);
+  const auto health = make_health(s, mode, outputs.delivery.get(), pipeline, source);
+  run.health = health.get();
+  return run_capture(source, pipeline, run, live);
 }
 
 // `out` is stderr when events go to stdout (--events -), so that stdout holds only events.
@@ -131,11 +169,8 @@ int run_replay(const std::string& capture_path, const SensorSettings& s) {
   }
   auto outputs = open_outputs(s, CaptureMode::replay);
   if (!outputs) return outputs.error();
-  pipeline::Pipeline pipeline(s.pipeline, outputs->rules ? outputs->rules->observer() : nullptr);
-  const auto health = make_health(s, CaptureMode::replay, outputs->delivery.get(), pipeline, **source);
   install_stop_signals(source->get());
-  RunOptions run{s.progress, 0, health.get()};
-  const RunReport report = run_capture(**source, pipeline, run, false);
+  const RunReport report = run_pipelines(**source, s, CaptureMode::replay, *outputs, RunOptions{s.progress, 0, nullptr});
   return finish_run(report, *outputs, s, CaptureMode::replay);
 }
 
@@ -154,13 +189,10 @@ int run_live(const capture::LiveOptions& live, const SensorSettings& s) {
     std::fprintf(stderr, "normwatch: %s\n", dropped.error().c_str());
     return 1;
   }
-  pipeline::Pipeline pipeline(s.pipeline, outputs->rules ? outputs->rules->observer() : nullptr);
-  const auto health = make_health(s, CaptureMode::live, outputs->delivery.get(), pipeline, **source);
   install_stop_signals(source->get());
   std::fprintf(stderr, "normwatch: capturing on %s (Ctrl-C to stop)\n", live.interface.c_str());
   if (!dropped->empty()) std::fprintf(stderr, "normwatch: %s\n", dropped->c_str());
-  RunOptions run{false, s.duration, health.get()};
-  const RunReport report = run_capture(**source, pipeline, run, true);
+  const RunReport report = run_pipelines(**source, s, CaptureMode::live, *outputs, RunOptions{false, s.duration, nullptr});
   return finish_run(report, *outputs, s, CaptureMode::live);
 }
 

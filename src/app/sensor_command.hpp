@@ -30,6 +30,8 @@ struct SensorSettings {
   bool progress = false;  // replay: progress bar on a terminal
   double duration = 0;    // live: stop after this many seconds (0: on a signal)
   std::string run_user;   // live as root: the account to drop to once the capture is open (privileges.hpp)
+  unsigned workers = 1;   // --workers: pipeline threads (1: no threads at all, today's exact path)
+  bool queue_drop = false;  // replay --queue-drop: drop at a full worker queue as live does (else wait)
 };
 
 // Exit status: 0 done; 1 bad input, a capture that broke off, a broken rule pack or an output that

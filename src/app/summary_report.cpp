@@ -32,6 +32,15 @@ void print_text(std::FILE* out, const RunReport& r) {
     line(out, "kernel", fmt::format("{} received, {} dropped, {} dropped by interface", num(r.capture.kernel_received),
                                     num(r.capture.kernel_dropped), num(r.capture.interface_dropped)));
   }
+  if (r.workers > 1) {
+    std::uint64_t drops = 0;
+    std::string each;
+    for (std::uint64_t d : r.queue_drops) {
+      drops += d;
+      each += (each.empty() ? "" : ", ") + num(d);
+    }
+    line(out, "workers", fmt::format("{}; {} frames dropped at full queues (per worker: {})", r.workers, num(drops), each));
+  }
   if (r.capture.truncated_frames > 0) line(out, "cut by snaplen", num(r.capture.truncated_frames));
   line(out, "IP packets", fmt::format("{} IPv4, {} IPv6, {} not IP", num(s.decode.ipv4), num(s.decode.ipv6),
                                       num(s.decode.not_ip)));
@@ -100,6 +109,12 @@ void print_json(std::FILE* out, const RunReport& r) {
     j.unsigned_integer("kernel_received", r.capture.kernel_received);
     j.unsigned_integer("kernel_dropped", r.capture.kernel_dropped);
     j.unsigned_integer("interface_dropped", r.capture.interface_dropped);
+  }
+  if (r.workers > 1) {
+    j.unsigned_integer("workers", r.workers);
+    j.begin_array("queue_dropped");
+    for (std::uint64_t d : r.queue_drops) j.unsigned_integer({}, d);
+    j.end_array();
   }
   j.end_object();
   j.begin_object("decode");

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "normwatch/capture/packet_source.hpp"
 #include "normwatch/pipeline/pipeline.hpp"
@@ -18,6 +19,8 @@ struct RunReport {
   std::string error;              // set when the capture broke off (truncated file, read error)
   std::string ndpi_version;
   bool live = false;
+  unsigned workers = 1;                     // --workers
+  std::vector<std::uint64_t> queue_drops;   // per worker (workers > 1): frames dropped at a full queue
 };
 
 void print_text(std::FILE* out, const RunReport& report);

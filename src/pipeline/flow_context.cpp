@@ -19,6 +19,7 @@ flow::Direction FlowContext::direction_of(protocols::Side from) const {
 FlowEndpoints FlowContext::endpoints_for(flow::Direction sent) const {
   FlowEndpoints e;
   e.flow = &flow;
+  e.flow_id = flow.id * owner.options_.flow_id_stride + owner.options_.flow_id_offset;
   e.udp = flow.is_udp();
   const bool a_sent = sent == flow::Direction::a_to_b;
   e.src_ip = a_sent ? flow.key.addr_a : flow.key.addr_b;

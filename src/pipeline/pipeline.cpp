@@ -30,7 +30,11 @@ void Pipeline::process(const capture::RawFrame& frame) {
   wire_bytes_ += frame.wire_len;
   if (frames_ == 1) first_ts_ = frame.ts;
   last_ts_ = frame.ts;
-  advance_time(frame.ts);
+  if (!options_.external_clock) {
+    advance_time(frame.ts);
+  } else {
+    clock_frame_ = frame.frame_no;
+  }
 
   if (decoder_.decode(frame, packet_) == decode::DecodeStatus::transport) handle_transport(packet_);
 }
@@ -77,8 +81,11 @@ void Pipeline::handle_transport(const decode::DecodedPacket& packet) {
 void Pipeline::on_flow_end(flow::Flow& f, flow::FlowEndReason) {
   if (!f.extension) return;
   auto& ctx = static_cast<FlowContext&>(*f.extension);
-  ctx.end(frames_);
-  ctx.report_classified(frames_, f.last_seen, true);
+  // The frame the flow ends at: the frame count of a single pipeline (the frame being read);
+  // a shard's own count is not that, so sharded runs pass the capture's frame number in.
+  const std::uint64_t at = options_.external_clock ? clock_frame_ : frames_;
+  ctx.end(at);
+  ctx.report_classified(at, f.last_seen, true);
   auto name = ctx.classification.app_name();
   auto it = flows_by_app_.find(name);
   if (it == flows_by_app_.end()) it = flows_by_app_.emplace(std::string(name), 0).first;
@@ -87,6 +94,12 @@ void Pipeline::on_flow_end(flow::Flow& f, flow::FlowEndReason) {
     // counted by the classifier; nothing else to do here
   }
   f.extension.reset();
+}
+
+void Pipeline::tick(core::Timestamp now, std::uint64_t frame_no) {
+  clock_frame_ = frame_no;
+  flows_.expire(now);
+  decoder_.expire(now);
 }
 
 void Pipeline::finish() { flows_.flush(flow::FlowEndReason::end_of_capture); }

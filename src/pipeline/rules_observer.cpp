@@ -29,7 +29,7 @@ rules::engine::Endpoints engine_endpoints(const FlowEndpoints& e) {
   w.dst_ip = e.dst_ip;
   w.dst_port = e.dst_port;
   w.udp = e.udp;
-  w.flow_id = e.flow != nullptr ? e.flow->id : 0;
+  w.flow_id = e.flow != nullptr ? e.flow_id : 0;
   w.scratch = e.observer_scratch != nullptr ? e.observer_scratch + kEngineWords : nullptr;
   return w;
 }
@@ -92,7 +92,7 @@ RulesObserver::~RulesObserver() = default;
 const rules::engine::FlowPolicy* RulesObserver::flow_policy(const FlowEndpoints& e, bool src_is_master,
                                                             protocols::ProtocolId protocol) {
   if (cache_ == nullptr) return nullptr;
-  const std::uint64_t id = e.flow != nullptr ? e.flow->id : 0;
+  const std::uint64_t id = e.flow != nullptr ? e.flow_id : 0;
   const std::uint16_t vlan = e.flow != nullptr ? e.flow->key.vlan : 0;
   return &cache_->get(id, src_is_master ? e.src_ip : e.dst_ip, src_is_master ? e.dst_ip : e.src_ip, vlan, protocol);
 }

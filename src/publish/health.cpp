@@ -150,6 +150,15 @@ std::string HealthReporter::health_body(core::Timestamp now, const HealthSnapsho
   put_u64(b, "bytes", snap.bytes);
   put_u64(b, "kernel_drops", snap.kernel_drops);
   put_u64(b, "interface_drops", snap.interface_drops);
+  if (!snap.queue_drops.empty()) {
+    append_json_key(b, "queue_drops");
+    b.push_back('[');
+    for (std::size_t i = 0; i < snap.queue_drops.size(); ++i) {
+      if (i > 0) b.push_back(',');
+      b += std::to_string(snap.queue_drops[i]);
+    }
+    b += "],";
+  }
   put_u64(b, "tcp_gaps", snap.tcp_gaps);
   put_u64(b, "tcp_gap_bytes", snap.tcp_gap_bytes);
   put_u64(b, "decode_anomalies", snap.decode_anomalies);

@@ -33,6 +33,13 @@ struct PipelineOptions {
   // numbers — for captures whose sequence numbers are broken (synthetic traces), like tshark's
   // -o tcp.analyze_sequence_numbers:FALSE. Never for live traffic: it trusts the capture's order.
   bool trust_tcp_sequence = true;
+  // Sharded runs (sharded_pipeline.hpp): the reader thread decides when flows are checked for
+  // expiry and calls tick() on every shard at the same capture time, so that flows end exactly
+  // when a single pipeline would end them; process() then never expires on its own.
+  bool external_clock = false;
+  // FlowEndpoints::flow_id = flow id * stride + offset: ids unique across the shards of one run.
+  std::uint64_t flow_id_stride = 1;
+  std::uint64_t flow_id_offset = 0;
 };
 
 // Words of per-flow memory the pipeline keeps for its observer (zero when the flow starts, gone
@@ -43,6 +50,7 @@ inline constexpr std::size_t kObserverScratchWords = 16;
 // A PDU or anomaly with the flow it belongs to and its sender and receiver endpoints.
 struct FlowEndpoints {
   const flow::Flow* flow = nullptr;
+  std::uint64_t flow_id = 0;  // unique in the run, also across shards (flow->id is per shard)
   core::IpAddress src_ip;
   std::uint16_t src_port = 0;
   core::IpAddress dst_ip;
@@ -101,6 +109,12 @@ class Pipeline : private flow::FlowEndHandler {
   void process(const capture::RawFrame& frame);
   // Ends every flow (delivering what reassembly still holds) — call at end of capture.
   void finish();
+  // With PipelineOptions::external_clock: checks flows and fragments for expiry at `now`, as the
+  // arrival of frame `frame_no` would in a single pipeline.
+  void tick(core::Timestamp now, std::uint64_t frame_no);
+  // With PipelineOptions::external_clock: the frame number that flows ended by finish() report
+  // (a single pipeline's frame count: the capture's last frame).
+  void set_frame_clock(std::uint64_t frame_no) { clock_frame_ = frame_no; }
 
   PipelineStats stats() const;
   const classify::Classifier& classifier() const { return classifier_; }
@@ -122,6 +136,7 @@ class Pipeline : private flow::FlowEndHandler {
   decode::DecodedPacket packet_;   // reused for every frame: no per-packet allocation
   std::int64_t next_expiry_ns_ = 0;
   std::uint64_t frames_ = 0;
+  std::uint64_t clock_frame_ = 0;  // external_clock: the capture's frame number flows end at
   std::uint64_t bytes_ = 0;
   std::uint64_t wire_bytes_ = 0;
   core::Timestamp first_ts_;

@@ -5,6 +5,7 @@
 // Every interval (default 10 s of the clock it is driven by: the wall clock for live capture,
 // capture time for replay) it emits a `health` event:
 //   {"health": {"interval_s", "uptime_s", "packets", "bytes", "kernel_drops", "interface_drops",
+//               "queue_drops": [per worker] (only with --workers N > 1),
 //               "tcp_gaps", "tcp_gap_bytes", "decode_anomalies", "parse_anomalies", "pdus",
 //               "flows": {"active", "total", "evicted"}, "last_packet": ts|null,
 //               "spool": {"unacked", "bytes", "acked_through", "dropped", "connected"}|null,
@@ -19,6 +20,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "normwatch/core/timestamp.hpp"
 #include "normwatch/events/event_sink.hpp"
@@ -33,6 +35,7 @@ struct HealthSnapshot {
   std::uint64_t bytes = 0;
   std::uint64_t kernel_drops = 0;      // pcap ps_drop
   std::uint64_t interface_drops = 0;   // pcap ps_ifdrop
+  std::vector<std::uint64_t> queue_drops;  // --workers N: frames dropped at each worker's full queue
   std::uint64_t tcp_gaps = 0;          // reassembly gaps
   std::uint64_t tcp_gap_bytes = 0;
   std::uint64_t decode_anomalies = 0;

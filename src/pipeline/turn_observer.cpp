@@ -1,0 +1,50 @@
+// TurnObserver (turn_observer.hpp): waiting for the turn, spinning first (the other worker is
+// usually a few frames behind), then sleeping on its completion counter.
+#include "turn_observer.hpp"
+
+namespace normwatch::pipeline {
+
+namespace {
+constexpr int kSpins = 512;
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+}  // namespace
+
+void TurnObserver::wait_for_turn() {
+  bool slept = false;
+  for (unsigned j = 0; j < workers_; ++j) {
+    if (j == self_) continue;
+    Completion& c = completions_[j];
+    for (int i = 0; c.done.load(std::memory_order_acquire) < need_[j];) {
+      if (i < kSpins) {
+        ++i;
+        cpu_relax();
+        continue;
+      }
+      // Announce the sleep, then re-check: a completion after this either is seen or notifies.
+      c.waiters.fetch_add(1, std::memory_order_seq_cst);
+      const std::uint64_t seen = c.done.load(std::memory_order_seq_cst);
+      if (seen < need_[j]) {
+        c.done.wait(seen, std::memory_order_seq_cst);
+        slept = true;
+      }
+      c.waiters.fetch_sub(1, std::memory_order_relaxed);
+    }
+  }
+  if (slept) ++turn_waits_;
+  have_turn_ = true;
+}
+
+void TurnObserver::end_entry() {
+  Completion& mine = completions_[self_];
+  mine.done.store(++done_, std::memory_order_seq_cst);
+  if (mine.waiters.load(std::memory_order_seq_cst) != 0) mine.done.notify_all();
+}
+
+}  // namespace normwatch::pipeline
