@@ -6,6 +6,8 @@
 //   normwatch-collector sensors --db FILE [--json]
 //   normwatch-collector export --db FILE --from T0 --to T1 [--sensor ID] --out DIR [--keys DIR]
 //                              [--rules DIR] [--policy FILE]      (evidence bundle, issue 10)
+//   normwatch-collector report --db FILE --from T0 --to T1 --out report.html [--sensor ID]
+//                              [--redact] [--policy FILE]         (compliance report, issue 10)
 // Exit status: 0 success, 1 runtime error (cannot listen, bad key, bad database), 2 bad usage.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -14,10 +16,13 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <fstream>
+#include <yaml-cpp/yaml.h>
 
 #include "config_file.hpp"
 #include "normwatch/collector/export_bundle.hpp"
 #include "normwatch/collector/query.hpp"
+#include "normwatch/collector/report.hpp"
 #include "normwatch/collector/server.hpp"
 #include "normwatch/version.hpp"
 
@@ -55,6 +60,51 @@ std::unique_ptr<normwatch::collector::EventStore> open_read_only(const std::stri
     return nullptr;
   }
   return std::move(*store);
+}
+
+// The zones and conduits of a site policy, for the report's zone matrix (ids only; the sensor's
+// rules/policy library validates policies, here a readable file is enough). Start-up only.
+bool load_report_policy(const std::string& path, normwatch::collector::ReportPolicy& out) {
+  try {
+    const YAML::Node root = YAML::LoadFile(path);
+    out.id = root["policy"] && root["policy"]["id"] ? root["policy"]["id"].as<std::string>() : path;
+    for (const YAML::Node& z : root["zones"]) out.zones.push_back(z["id"].as<std::string>());
+    for (const YAML::Node& c : root["conduits"]) {
+      out.conduits.emplace_back(c["from"].as<std::string>(), c["to"].as<std::string>());
+    }
+    return true;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "normwatch-collector: report: policy %s: %s\n", path.c_str(), e.what());
+    return false;
+  }
+}
+
+int write_report(const std::string& db, normwatch::collector::ReportOptions options, const std::string& policy,
+                 const std::string& out) {
+  if (!policy.empty() && !load_report_policy(policy, options.policy)) return 1;
+  auto store = open_read_only(db);
+  if (!store) return 1;
+  options.db_label = db;
+  auto data = normwatch::collector::gather_report(*store, options);
+  if (!data) {
+    std::fprintf(stderr, "normwatch-collector: report: %s\n", data.error().c_str());
+    return data.error().starts_with("bad time") ? 2 : 1;
+  }
+  const std::string html = normwatch::collector::render_report_html(*data);
+  std::ofstream file(out, std::ios::binary | std::ios::trunc);
+  file.write(html.data(), static_cast<std::streamsize>(html.size()));
+  file.close();
+  if (!file) {
+    std::fprintf(stderr, "normwatch-collector: report: cannot write %s\n", out.c_str());
+    return 1;
+  }
+  std::size_t made = 0;
+  for (const auto& s : data->statements) made += s.made ? 1 : 0;
+  std::printf("report written to %s: %llu events, %llu findings, %zu sensors, %zu supporting statements%s\n",
+              out.c_str(), static_cast<unsigned long long>(data->events),
+              static_cast<unsigned long long>(data->findings), data->sensors.size(), made,
+              options.redact ? " (redacted)" : "");
+  return 0;
 }
 
 }  // namespace
@@ -135,6 +185,33 @@ int main(int argc, char** argv) {
   export_cmd->add_option("--rules", export_rules, "Rule pack (directory or file) to include with its hash");
   export_cmd->add_option("--policy", export_policy, "Policy file to include with its hash");
 
+  normwatch::collector::ReportOptions report_options;
+  std::string report_db;
+  std::string report_out;
+  std::string report_policy;
+  auto* report_cmd = app.add_subcommand(
+      "report", "Write the compliance report of a period as one self-contained HTML page (for inspectors)");
+  report_cmd->add_option("--db", report_db, "SQLite database file")->required();
+  report_cmd->add_option("--from", report_options.from, "Start of the period (RFC 3339 UTC, inclusive)")->required();
+  report_cmd->add_option("--to", report_options.to, "End of the period (RFC 3339 UTC, exclusive)")->required();
+  report_cmd->add_option("--out", report_out, "HTML file to write")->required();
+  report_cmd->add_option("--sensor", report_options.sensor, "Only this sensor");
+  report_cmd->add_flag("--redact", report_options.redact,
+                       "Information barrier: no process values, object addresses, IP addresses or messages");
+  report_cmd->add_option("--policy", report_policy, "Site policy: its zones and conduits frame the zone matrix");
+  report_cmd->add_option("--max-heartbeat-gap", report_options.thresholds.max_heartbeat_gap_intervals,
+                         "Longest silence between heartbeats, in intervals, that still supports statements")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  report_cmd->add_option("--max-drop-ratio", report_options.thresholds.max_drop_ratio,
+                         "Largest share of frames dropped by the kernel or interface that still supports statements")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  report_cmd->add_option("--max-tcp-gap-ratio", report_options.thresholds.max_tcp_gap_ratio,
+                         "Largest share of TCP bytes never seen that still supports statements")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -193,6 +270,7 @@ int main(int argc, char** argv) {
     std::printf("bundle written to %s; check it with: normwatch verify %s\n", export_out.c_str(), export_out.c_str());
     return 0;
   }
+  if (*report_cmd) return write_report(report_db, report_options, report_policy, report_out);
   if (serve_options.listen.empty() || db.empty()) {
     std::fprintf(stderr, "normwatch-collector: --listen and --db are required (or use the query / sensors commands)\n%s",
                  app.help().c_str());
