@@ -57,6 +57,15 @@ constexpr std::array kScenarios{
              scenarios::bench},
     Scenario{"bench-syn-sweep", "Memory test: --flows (default 100,000) distinct flows, one SYN each.",
              scenarios::bench_syn_sweep},
+    Scenario{"attack-syn-sweep",
+             "Memory under attack: --flows (default 1,000,000) distinct flows, one SYN each, 500 us apart, with "
+             "an HMI polling PLC 1 over Modbus/TCP (FC3) every 1000 SYNs.",
+             scenarios::attack_syn_sweep},
+    Scenario{"attack-ooo-stream",
+             "Memory under attack: --frames (default 200,000) segments of one TCP stream whose every 1000-byte "
+             "block lacks its first 100 bytes (out-of-order data that never completes, never acknowledged), "
+             "with an HMI polling PLC 1 over Modbus/TCP in between.",
+             scenarios::attack_ooo_stream},
     Scenario{"rules-modbus",
              "Rule triggers and their benign twins for Modbus/TCP and UMAS (captures/rules/README.md).",
              scenarios::rules_modbus},

@@ -17,6 +17,8 @@ void udp_dnp3(ScenarioContext& ctx);
 void ipv4_fragments(ScenarioContext& ctx);
 void bench(ScenarioContext& ctx);
 void bench_syn_sweep(ScenarioContext& ctx);
+void attack_syn_sweep(ScenarioContext& ctx);   // scenario_attack.cpp
+void attack_ooo_stream(ScenarioContext& ctx);  // scenario_attack.cpp
 void rules_modbus(ScenarioContext& ctx);   // scenario_rules_modbus.cpp
 void rules_dnp3(ScenarioContext& ctx);     // scenario_rules_dnp3.cpp
 void rules_iec104(ScenarioContext& ctx);   // scenario_rules_iec104.cpp
