@@ -40,14 +40,14 @@ bool segment_aligned(core::Bytes bytes) {
 
 FrameVerdict frame_mbap(core::Bytes available, FramingMode mode, const FramerLimits& limits) {
   const bool resyncing = mode == FramingMode::resync;
-  const std::string_view bad_protocol = resyncing ? name(Anomaly::resync) : name(Anomaly::bad_protocol_id);
-  const std::string_view bad_length = resyncing ? name(Anomaly::resync) : name(Anomaly::bad_length);
+  // While resynchronising every misfit is the episode's "resync"; in sync it has its own name.
+  const auto why = [resyncing](Anomaly in_sync) { return name(resyncing ? Anomaly::resync : in_sync); };
   const std::size_t n = available.size();
-  if (n >= 4 && core::load_u16be(available, 2) != 0) return FrameVerdict::invalid(bad_protocol);
+  if (n >= 4 && core::load_u16be(available, 2) != 0) return FrameVerdict::invalid(why(Anomaly::bad_protocol_id));
   if (n < 6) return FrameVerdict::need_more(kMbapSize + 1);
   const std::uint16_t length = core::load_u16be(available, 4);
   const std::uint16_t max_length = resyncing ? kMaxMbapLength : limits.tolerated_length;
-  if (length < kMinMbapLength || length > max_length) return FrameVerdict::invalid(bad_length);
+  if (length < kMinMbapLength || length > max_length) return FrameVerdict::invalid(why(Anomaly::bad_length));
   if (n < kMbapSize + 1) return FrameVerdict::need_more(kMbapSize + 1);
   if (resyncing && !plausible_resync_pdu(static_cast<std::uint8_t>(available[kMbapSize]), length - 1U)) {
     return FrameVerdict::invalid(name(Anomaly::resync));

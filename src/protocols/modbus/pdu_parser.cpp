@@ -239,10 +239,18 @@ void parse_pdu(core::Bytes pdu, Direction direction, Pdu& out) {
 
 Pdu parse_adu(core::Bytes adu, Direction direction) {
   Pdu out;
+  parse_adu(adu, direction, out);
+  return out;
+}
+
+void parse_adu(core::Bytes adu, Direction direction, Pdu& out) {
+  // One block copy from a constant: member-wise re-initialisation cost the hot path more.
+  static constexpr Pdu kFresh{};
+  out = kFresh;
   out.direction = direction;
   if (adu.size() < kMbapSize) {
     detail::fail(out, Anomaly::truncated_pdu, static_cast<std::uint32_t>(adu.size()), kMbapSize);
-    return out;
+    return;
   }
   load_mbap(adu, out.mbap);
   const std::uint16_t length = out.mbap.length;
@@ -261,7 +269,6 @@ Pdu parse_adu(core::Bytes adu, Direction direction) {
   if (rest.size() > declared) {
     detail::fail(out, Anomaly::trailing_bytes, static_cast<std::uint32_t>(rest.size() - declared));
   }
-  return out;
 }
 
 ShapeFit fit_directions(core::Bytes adu) {

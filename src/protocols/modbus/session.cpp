@@ -28,7 +28,17 @@ ModbusSession::ModbusSession(PduSink& sink, const Config& config)
 
 void ModbusSession::on_stream(Side from, core::Bytes bytes, bool gap_before, const SegmentContext& ctx) {
   const Where at{from, ctx.frame_no, ctx.ts};
-  feed(stream_of(from), bytes, gap_before, at);
+  Stream& stream = stream_of(from);
+  if (!gap_before && !stream.resyncing && stream.assembler.idle()) {
+    // The common case of a poller: the chunk is exactly one ADU. Hand it over directly; anything
+    // else (several ADUs, a partial one, a bad header, a gap) goes through the assembler.
+    const FrameVerdict v = frame_mbap(bytes, FramingMode::in_sync, limits_);
+    if (v.status == FrameStatus::complete && v.size == bytes.size()) {
+      handle_frame(stream, bytes, at);
+      return;
+    }
+  }
+  feed(stream, bytes, gap_before, at);
 }
 
 void ModbusSession::feed(Stream& stream, core::Bytes bytes, bool gap_before, const Where& at) {
@@ -86,7 +96,8 @@ void ModbusSession::handle_resync(Stream& stream, std::string_view reason, std::
 void ModbusSession::handle_frame(Stream& stream, core::Bytes adu, const Where& at) {
   stream.resyncing = false;
   if (stream.gap_pending) report_gap(stream, 0, at);
-  Pdu pdu = decode(adu, at);
+  Pdu& pdu = pdu_;
+  decode(adu, at, pdu);
   ++counters_.pdus;
   if (pdu.is_response()) {
     ++counters_.responses;
@@ -114,41 +125,41 @@ void ModbusSession::handle_frame(Stream& stream, core::Bytes adu, const Where& a
 // roles are unsure, tries the other direction too. A PDU whose shape fits one direction only is
 // evidence of who the client is (requests and responses differ for most functions; an exception
 // comes only from a server).
-Pdu ModbusSession::decode(core::Bytes adu, const Where& at) {
+void ModbusSession::decode(core::Bytes adu, const Where& at, Pdu& pdu) {
   const Direction believed = at.wire == client_side() ? Direction::request : Direction::response;
-  Pdu pdu = parse_adu(adu, believed);
+  parse_adu(adu, believed, pdu);
   if (pdu.is_exception()) {
     vote(at.wire, Direction::response, at);
-    return pdu;
+    return;
   }
   const bool settled = role_score_ >= kSettledScore || role_score_ <= -kSettledScore;
   if (settled && !pdu.malformed.present()) {
     // Settled roles are not re-checked by parsing twice; a function whose directions differ in
     // layout still reinforces them, so that a later odd PDU or two cannot flip the flow.
     if (pdu.shape().request != pdu.shape().response) vote(at.wire, believed, at);
-    return pdu;
+    return;
   }
-  {
-    Pdu other = parse_adu(adu, opposite(believed));
-    const bool fits_believed = !pdu.malformed.present();
-    const bool fits_other = !other.malformed.present();
-    if (fits_other && !fits_believed) {
-      const Side client_before = client_side();
-      vote(at.wire, other.direction, at);
-      // Settled roles keep the PDU in its side's direction unless this vote flipped them: a
-      // request with stray bytes that happen to fit a response (FC11 with 4 extra zero bytes in
-      // the Quickdraw captures) stays a malformed request, as Wireshark shows it.
-      if (settled && client_side() == client_before) return pdu;
-      return other;
-    }
-    if (fits_believed && !fits_other) vote(at.wire, believed, at);
+  Pdu other;
+  parse_adu(adu, opposite(believed), other);
+  const bool fits_believed = !pdu.malformed.present();
+  const bool fits_other = !other.malformed.present();
+  if (fits_other && !fits_believed) {
+    const Side client_before = client_side();
+    vote(at.wire, other.direction, at);
+    // Settled roles keep the PDU in its side's direction unless this vote flipped them: a
+    // request with stray bytes that happen to fit a response (FC11 with 4 extra zero bytes in
+    // the Quickdraw captures) stays a malformed request, as Wireshark shows it.
+    if (settled && client_side() == client_before) return;
+    pdu = other;
+    return;
   }
-  return pdu;
+  if (fits_believed && !fits_other) vote(at.wire, believed, at);
 }
 
 void ModbusSession::vote(Side wire, Direction direction, const Where& at) {
   const bool wire_is_client = direction == Direction::request;
   const int step = (wire == Side::client) == wire_is_client ? 1 : -1;
+  if (role_score_ == step * kMaxRoleScore) return;  // already as sure as it gets: nothing changes
   const int before = role_score_;
   const Side before_client = client_side();
   role_score_ = std::clamp(role_score_ + step, -kMaxRoleScore, kMaxRoleScore);

@@ -38,30 +38,33 @@ void TransactionTable::remove(std::size_t i) {
   entries_.pop_back();
 }
 
-TransactionTable::AddResult TransactionTable::add(PendingRequest request) {
+TransactionTable::AddResult TransactionTable::add(const PendingRequest& request) {
   AddResult result;
-  request.age = next_age_++;
   const std::size_t same = find(request.transaction_id, request.unit_id, request.requester);
   if (same != kNotFound) {
-    result.superseded = entries_[same];
+    displaced_ = entries_[same];
+    result.superseded = &displaced_;
     entries_[same] = request;
+    entries_[same].age = next_age_++;
     return result;
   }
   if (entries_.size() >= capacity_) {
     const std::size_t i = oldest();
-    result.evicted = entries_[i];
+    displaced_ = entries_[i];
+    result.evicted = &displaced_;
     remove(i);
   }
   entries_.push_back(request);
+  entries_.back().age = next_age_++;
   return result;
 }
 
-std::optional<PendingRequest> TransactionTable::take(std::uint16_t transaction_id, std::uint8_t unit_id, Side requester) {
+const PendingRequest* TransactionTable::take(std::uint16_t transaction_id, std::uint8_t unit_id, Side requester) {
   const std::size_t i = find(transaction_id, unit_id, requester);
-  if (i == kNotFound) return std::nullopt;
-  const PendingRequest r = entries_[i];
+  if (i == kNotFound) return nullptr;
+  taken_ = entries_[i];
   remove(i);
-  return r;
+  return &taken_;
 }
 
 bool TransactionTable::contains(std::uint16_t transaction_id, std::uint8_t unit_id, Side requester) const {

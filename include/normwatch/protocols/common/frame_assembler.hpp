@@ -39,6 +39,8 @@ class FrameAssembler {
   void finish(std::uint64_t frame_no, OnResync&& on_resync);
 
   std::size_t buffered() const { return buffer_.size(); }
+  // Nothing buffered and no skip episode open: a chunk that is exactly one frame may bypass it.
+  bool idle() const { return buffer_.empty() && skipping_ == 0; }
   const FrameAssemblerCounters& counters() const { return counters_; }
 
  private:

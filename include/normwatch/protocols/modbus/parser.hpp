@@ -22,6 +22,9 @@ std::optional<Mbap> read_mbap(core::Bytes bytes);
 // session still reports it (Zeek #3211: parsers that stop on violations go blind). An exception
 // function code (bit 7 set) is always parsed as a response.
 Pdu parse_adu(core::Bytes adu, Direction direction);
+// The same into a caller's Pdu (reset first): the session's hot path, which keeps one Pdu per
+// ADU on its stack instead of copying a returned one through its role checks.
+void parse_adu(core::Bytes adu, Direction direction, Pdu& out);
 
 // The PDU part only (function code first); `out.mbap` is left as it is.
 void parse_pdu(core::Bytes pdu, Direction direction, Pdu& out);

@@ -73,7 +73,7 @@ class ModbusSession final : public protocols::Session {
   void handle_frame(Stream& stream, core::Bytes adu, const Where& at);
   void handle_resync(Stream& stream, std::string_view reason, std::size_t skipped, const Where& at);
   void report_gap(Stream& stream, std::size_t skipped, const Where& at);
-  Pdu decode(core::Bytes adu, const Where& at);
+  void decode(core::Bytes adu, const Where& at, Pdu& pdu);
   void vote(Side wire, Direction direction, const Where& at);
   void track_request(const Pdu& pdu, const Where& at);
   void pair_response(Pdu& pdu, const Where& at);
@@ -91,6 +91,7 @@ class ModbusSession final : public protocols::Session {
   // flow while a wrong guess is corrected by the first clear PDU.
   int role_score_ = 0;
   SessionCounters counters_;
+  Pdu pdu_;                              // the ADU being handled, valid during on_pdu
   std::array<char, 96> reason_text_{};   // malformed reason, valid during on_pdu
   std::array<char, 96> detail_text_{};   // anomaly detail, valid during on_anomaly
 };

@@ -5,7 +5,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <vector>
 
 #include "normwatch/protocols/common/protocol_id.hpp"
@@ -27,13 +26,16 @@ class TransactionTable {
  public:
   explicit TransactionTable(std::size_t capacity);
 
+  // What an add displaced, if anything. The pointers name copies kept by the table, valid until
+  // its next add or take (returning optionals of the 48-byte entry cost the poller's hot path).
   struct AddResult {
-    std::optional<PendingRequest> superseded;  // same key still outstanding: never answered
-    std::optional<PendingRequest> evicted;     // table full: the oldest made room
+    const PendingRequest* superseded = nullptr;  // same key still outstanding: never answered
+    const PendingRequest* evicted = nullptr;     // table full: the oldest made room
   };
-  AddResult add(PendingRequest request);
-  // Removes and returns the request a response of (tid, unit) from the other side answers.
-  std::optional<PendingRequest> take(std::uint16_t transaction_id, std::uint8_t unit_id, Side requester);
+  AddResult add(const PendingRequest& request);
+  // Removes the request a response of (tid, unit) from the other side answers and returns a copy
+  // valid until the next add or take, or nullptr when there is none.
+  const PendingRequest* take(std::uint16_t transaction_id, std::uint8_t unit_id, Side requester);
   bool contains(std::uint16_t transaction_id, std::uint8_t unit_id, Side requester) const;
 
   // Hands every outstanding request to f (oldest first) and empties the table.
@@ -56,6 +58,8 @@ class TransactionTable {
   void remove(std::size_t i);
 
   std::vector<PendingRequest> entries_;
+  PendingRequest displaced_;   // what the last add superseded or evicted
+  PendingRequest taken_;       // what the last take removed
   std::size_t capacity_;
   std::uint64_t next_age_ = 0;
 };
