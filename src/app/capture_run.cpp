@@ -132,7 +132,7 @@ RunReport run_capture(capture::PacketSource& source, pipeline::ShardedPipeline& 
       progress.update(source, ++frames);
       last_frame_ts = frame.ts;
     } else if (status == capture::ReadStatus::timeout) {
-      // idle live interface: fall through to the heartbeat and deadline checks
+      pipeline.flush();  // idle live interface: hand over what is batched, then the checks below
     } else {
       if (status == capture::ReadStatus::error) report.error = source.error_message();
       break;

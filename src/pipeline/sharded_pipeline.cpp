@@ -19,6 +19,12 @@ namespace {
 // As Pipeline's own schedule: expiry is checked at most once per second of capture time.
 constexpr std::int64_t kExpiryIntervalNs = 1'000'000'000;
 constexpr std::size_t kMinRingBytes = 1u << 20;
+// The reader makes frames visible to a worker in batches: one atomic store and at most one wake-up
+// per batch instead of per frame (a wake-up per frame costs a futex call each). A batch is also
+// published when capture time has moved on (live traffic at a trickle), before the reader waits,
+// on read timeouts (flush()) and at the end.
+constexpr std::uint32_t kBatchFrames = 32;
+constexpr std::int64_t kBatchMaxNs = 50'000'000;
 
 enum EntryKind : std::uint32_t { kFrame = 1, kTick = 2, kFinish = 3 };
 
@@ -41,6 +47,8 @@ struct ShardedPipeline::Worker {
       : ring(ring_bytes), turn(observer, completions, workers, self), pipeline(options, &turn) {}
 
   SpscByteRing ring;
+  std::uint32_t deferred = 0;      // reader: records committed but not yet published
+  std::int64_t deferred_since = 0; // reader: capture time of the oldest of them
   TurnObserver turn;
   Pipeline pipeline;
   std::thread thread;
@@ -81,7 +89,13 @@ bool ShardedPipeline::push(unsigned k, int kind, const capture::RawFrame* frame,
   const std::size_t turns = workers_.size() * sizeof(std::uint64_t);
   const std::size_t caplen = frame != nullptr ? frame->bytes.size() : 0;
   const std::size_t size = sizeof(EntryHeader) + turns + caplen;
-  std::span<std::byte> room = wait ? w.ring.reserve_wait(size) : w.ring.try_reserve(size);
+  std::span<std::byte> room = w.ring.try_reserve(size);
+  if (room.empty() && wait) {
+    // Every ring first: this worker may be waiting for its turn behind a record still deferred
+    // in another worker's ring.
+    flush();
+    room = w.ring.reserve_wait(size);
+  }
   if (room.empty()) return false;
   EntryHeader h;
   h.kind = static_cast<std::uint32_t>(kind);
@@ -95,9 +109,22 @@ bool ShardedPipeline::push(unsigned k, int kind, const capture::RawFrame* frame,
   std::memcpy(room.data(), &h, sizeof h);
   std::memcpy(room.data() + sizeof h, assigned_.data(), turns);
   if (caplen != 0) std::memcpy(room.data() + sizeof h + turns, frame->bytes.data(), caplen);
-  w.ring.commit();
+  w.ring.commit_deferred();
   ++assigned_[k];
+  const std::int64_t now = frame != nullptr ? frame->ts.ns : 0;
+  if (w.deferred++ == 0) w.deferred_since = now;
+  if (w.deferred >= kBatchFrames || kind != kFrame || now - w.deferred_since >= kBatchMaxNs) {
+    w.ring.publish();
+    w.deferred = 0;
+  }
   return true;
+}
+
+void ShardedPipeline::flush() {
+  for (auto& w : workers_) {
+    w->ring.publish();
+    w->deferred = 0;
+  }
 }
 
 bool ShardedPipeline::dispatch(const capture::RawFrame& frame) {
@@ -128,6 +155,7 @@ void ShardedPipeline::finish() {
   last.frame_no = frames_read_;
   last.ts = core::Timestamp{last_ts_ns_};
   for (unsigned k = 0; k < workers(); ++k) push(k, kFinish, &last, true);
+  flush();
   for (auto& w : workers_) {
     if (w->thread.joinable()) w->thread.join();
   }

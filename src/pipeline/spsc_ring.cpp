@@ -26,7 +26,7 @@ SpscByteRing::SpscByteRing(std::size_t capacity_bytes)
 
 std::span<std::byte> SpscByteRing::try_reserve(std::size_t n) {
   if (n == 0 || n > max_record()) return {};
-  const std::uint64_t head = head_.load(std::memory_order_relaxed);
+  const std::uint64_t head = local_head_;
   const std::size_t pos = static_cast<std::size_t>(head & (capacity_ - 1));
   const std::size_t need = padded(n);
   const std::size_t to_end = capacity_ - pos;
@@ -48,7 +48,14 @@ std::span<std::byte> SpscByteRing::try_reserve(std::size_t n) {
 }
 
 void SpscByteRing::commit() {
-  head_.store(reserved_head_, std::memory_order_seq_cst);
+  local_head_ = reserved_head_;
+  publish();
+}
+
+void SpscByteRing::publish() {
+  if (published_head_ == local_head_) return;
+  published_head_ = local_head_;
+  head_.store(local_head_, std::memory_order_seq_cst);
   if (consumer_sleeping_.load(std::memory_order_seq_cst)) head_.notify_one();
 }
 
@@ -84,6 +91,7 @@ std::span<std::byte> SpscByteRing::reserve_wait(std::size_t n) {
       cpu_relax();
       continue;
     }
+    publish();  // the consumer cannot make room for records it does not see
     const std::uint64_t seen = tail_.load(std::memory_order_seq_cst);
     producer_sleeping_.store(true, std::memory_order_seq_cst);
     // Re-check after announcing the sleep: a release in between either is seen here or notifies.

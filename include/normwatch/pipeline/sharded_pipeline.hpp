@@ -42,6 +42,9 @@ class ShardedPipeline {
 
   // Reader thread. Returns false when the frame was dropped (its worker's ring full, drop mode).
   bool dispatch(const capture::RawFrame& frame);
+  // Reader thread: makes every frame dispatched so far visible to the workers (frames are handed
+  // over in small batches; call this on a live read timeout).
+  void flush();
   // End of capture: every worker ends its flows (their callbacks in turn), then the threads join.
   void finish();
 

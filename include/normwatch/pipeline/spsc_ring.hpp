@@ -31,6 +31,11 @@ class SpscByteRing {
   // n > max_record()). Fill it, then commit(). Nothing is visible to the consumer before commit.
   std::span<std::byte> try_reserve(std::size_t n);
   void commit();
+  // commit() without making the record visible yet: publish() shows every deferred record at once
+  // (one atomic store, and a wake-up only if the consumer sleeps: batching saves both).
+  void commit_deferred() { local_head_ = reserved_head_; }
+  void publish();
+  std::uint64_t deferred_bytes() const { return local_head_ - published_head_; }
 
   // Consumer: the oldest committed record, or an empty span when there is none. Valid until
   // release(), which frees it for the producer.
@@ -38,7 +43,8 @@ class SpscByteRing {
   void release();
 
   // Blocking variants: spin briefly, then sleep on the other side's counter until it moves.
-  // reserve_wait returns an empty span only when n > max_record().
+  // reserve_wait publishes deferred records before it sleeps, and returns an empty span only
+  // when n is 0 or more than max_record().
   std::span<std::byte> reserve_wait(std::size_t n);
   std::span<const std::byte> peek_wait();
 
@@ -51,6 +57,8 @@ class SpscByteRing {
   alignas(64) std::atomic<std::uint64_t> head_{0};  // bytes committed (written by the producer)
   alignas(64) std::atomic<std::uint64_t> tail_{0};  // bytes released (written by the consumer)
   alignas(64) std::uint64_t reserved_head_ = 0;     // producer only: head after the pending record
+  std::uint64_t local_head_ = 0;                    // producer only: head after the last commit
+  std::uint64_t published_head_ = 0;                // producer only: last value stored in head_
   std::uint64_t cached_tail_ = 0;                   // producer only
   alignas(64) std::uint64_t cached_head_ = 0;       // consumer only
   std::uint64_t peeked_end_ = 0;                    // consumer only: tail after the peeked record
