@@ -85,6 +85,18 @@ std::string to_json_line(const Event& e) {
     if (body.is_object()) j.update(body);
   }
   if (!e.evidence_frames.empty()) j["evidence"] = {{"frames", e.evidence_frames}};
+  if (e.slice) {
+    nlohmann::json& evidence = j["evidence"];
+    if (!e.slice->dropped.empty()) {
+      evidence["slice_dropped"] = e.slice->dropped;
+    } else {
+      evidence["slice"] = {{"name", e.slice->name},
+                           {"sha256", e.slice->sha256},
+                           {"frames", e.slice->frames},
+                           {"first_frame", e.slice->first_frame},
+                           {"last_frame", e.slice->last_frame}};
+    }
+  }
   if (!e.explanations.empty()) j["explanations"] = e.explanations;
   if (!e.message.empty()) j["message"] = e.message;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -12,6 +12,11 @@
 // its chain head before it stopped (DIR/chain.state in the spool directory), across the skipped
 // block of sequence numbers.
 //
+// Slices. A finding's pcap evidence slice is not in the line; the line names it and states its
+// SHA-256 ("evidence": {"slice": {"name", "sha256", ...}}, slice_ref.hpp), so the chain covers
+// the slice through that hash: `sha256sum slices/NAME` must print the stated value. The slice
+// bytes travel after the line in the spool record and the wire batch, never in the hashed line.
+//
 // Checkpoints. Every N events or T seconds, and when a replay ends, a sensor holding a signing
 // key emits an event of kind "integrity" with a "checkpoint" member:
 //   {"algorithm": "ed25519", "sensor", "epoch", "through_seq", "head", "events", "first_seq",

@@ -7,12 +7,13 @@
 //   rule {id, version, name, severity, attack[], norms[]}      (norm_violation/segmentation/anomaly)
 //   source {ip, port}, destination {ip, port},                  (ECS names)
 //   network {transport, protocol, community_id},
-//   zones {source, destination}, pdu {...decoded fields...}, evidence {frames[]},
+//   zones {source, destination}, pdu {...decoded fields...}, evidence {frames[], slice{...}},
 //   explanations[], message, health {...}                       (kind health)
 //   chain {prev, prev_seq}                                      (evidence chain, chain.hpp)
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,7 @@
 
 #include "normwatch/core/ip_address.hpp"
 #include "normwatch/core/timestamp.hpp"
+#include "normwatch/events/slice_ref.hpp"
 
 namespace normwatch::events {
 
@@ -75,6 +77,10 @@ struct Event {
   std::string pdu_json;            // pre-rendered JSON object of the decoded fields ("" = none)
   std::string body_json;           // pre-rendered JSON object of extra kind-specific fields, e.g. health
   std::vector<std::uint64_t> evidence_frames;
+  // The pcap evidence slice (slice_ref.hpp), set by evidence::SliceRecorder; rendered inside
+  // "evidence". slice_pcap holds the slice file's bytes for the spool (never rendered).
+  std::optional<SliceRef> slice;
+  std::shared_ptr<const std::string> slice_pcap;
   std::vector<std::string> explanations;
   std::string message;
 
