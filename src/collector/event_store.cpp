@@ -43,6 +43,9 @@ CREATE TABLE IF NOT EXISTS sensors(
 CREATE TABLE IF NOT EXISTS rejected(
   id INTEGER PRIMARY KEY, received_ns INTEGER NOT NULL, principal TEXT NOT NULL, reason TEXT NOT NULL,
   line BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS slices(
+  sha256 TEXT PRIMARY KEY, name TEXT NOT NULL, bytes INTEGER NOT NULL, data TEXT NOT NULL,
+  received_ns INTEGER NOT NULL) WITHOUT ROWID;
 )sql";
 
 // SQLite stores integers as signed 64 bits; sequence numbers above that are refused at parse

@@ -7,6 +7,7 @@
 
 #include "normwatch/collector/query.hpp"
 #include "normwatch/core/timestamp.hpp"
+#include "normwatch/events/slice_ref.hpp"
 #include "normwatch/publish/file_digest.hpp"
 #include "normwatch/publish/json_text.hpp"
 
@@ -156,6 +157,7 @@ core::Result<ExportSummary, std::string> export_bundle(EventStore& store, const 
     }
     next_checkpoint->reset();
 
+    std::map<std::string, std::string> slice_refs;  // name -> sha256, of the exported events
     std::string events_text;
     std::string checkpoints_text;
     std::string heartbeats_text;
@@ -170,6 +172,9 @@ core::Result<ExportSummary, std::string> export_bundle(EventStore& store, const 
       const std::string_view kind = lines->column_text(1);
       const std::string_view line = lines->column_text(2);
       events_text.append(line).push_back('\n');
+      if (auto ref = events::read_slice_ref(line); ref && ref->dropped.empty() && events::valid_slice_name(ref->name)) {
+        slice_refs.emplace(ref->name, ref->sha256);
+      }
       if (run.summary.events++ == 0) run.summary.first_seq = seq;
       run.summary.last_seq = seq;
       if (is_checkpoint(kind, line)) {
@@ -187,6 +192,18 @@ core::Result<ExportSummary, std::string> export_bundle(EventStore& store, const 
     }
     if (auto r = writer.write("heartbeats/" + sensor + ".jsonl", heartbeats_text); !r) {
       return core::unexpected(r.error());
+    }
+
+    for (const auto& [name, sha] : slice_refs) {
+      auto bytes = store.slice_bytes(sha);
+      if (!bytes) return core::unexpected(bytes.error());
+      if (!*bytes) {
+        ++run.summary.slices_missing;
+        summary.warnings.push_back(sensor + ": slice " + name + " is named by an event but was not received");
+        continue;
+      }
+      if (auto r = writer.write("slices/" + name, **bytes); !r) return core::unexpected(r.error());
+      ++run.summary.slices;
     }
 
     principal->bind(1, sensor);
@@ -254,7 +271,8 @@ core::Result<ExportSummary, std::string> export_bundle(EventStore& store, const 
     manifest += "{\"sensor\":" + json_string(s.sensor) + ",\"principal\":" + json_string(runs[i].principal) +
                 ",\"events\":" + std::to_string(s.events) + ",\"first_seq\":" + std::to_string(s.first_seq) +
                 ",\"last_seq\":" + std::to_string(s.last_seq) + ",\"checkpoints\":" + std::to_string(s.checkpoints) +
-                ",\"heartbeats\":" + std::to_string(s.heartbeats) + ",\"events_file\":" +
+                ",\"heartbeats\":" + std::to_string(s.heartbeats) + ",\"slices\":" + std::to_string(s.slices) +
+                ",\"slices_missing\":" + std::to_string(s.slices_missing) + ",\"events_file\":" +
                 json_string("events/" + s.sensor + ".jsonl") + ",\"key_file\":" +
                 (s.key ? json_string("keys/" + s.sensor + ".sign.pub") : std::string("null")) +
                 ",\"collector_gaps\":" + runs[i].gaps_json + "}";

@@ -3,6 +3,7 @@
 
 #include <ctime>
 
+#include "normwatch/events/slice_ref.hpp"
 #include "normwatch/publish/curve_keys.hpp"
 #include "normwatch/publish/wire.hpp"
 #include "server_impl.hpp"
@@ -185,11 +186,14 @@ void Server::Impl::handle_message(std::vector<zmq::message_t>& frames, Clock::ti
     problem = "batch payload empty or larger than " + std::to_string(wire::kMaxBatchBytes) + " bytes";
   }
   std::vector<std::string_view> lines;
+  std::vector<std::string_view> slices;  // the evidence slice after a line, if any (events/slice_ref.hpp)
   if (problem.empty()) {
     std::string_view payload = frames[3].to_string_view();
     while (!payload.empty() && lines.size() <= wire::kMaxBatchEvents) {
       const auto nl = payload.find('\n');
-      lines.push_back(payload.substr(0, nl));
+      const events::RecordParts parts = events::split_attachment(payload.substr(0, nl));
+      lines.push_back(parts.line);
+      slices.push_back(parts.attachment);
       payload = nl == std::string_view::npos ? std::string_view() : payload.substr(nl + 1);
     }
     if (lines.size() > wire::kMaxBatchEvents) {
@@ -212,6 +216,15 @@ void Server::Impl::handle_message(std::vector<zmq::message_t>& frames, Clock::ti
   if (auto r = store->ingest_batch(lines, who, received, results); !r) {
     abandon_transaction("storage error: " + r.error());
     return;
+  }
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (slices[i].empty() || results[i].outcome == LineOutcome::rejected) continue;
+    auto stored = store->store_slice(lines[i], slices[i], received);
+    if (!stored) {
+      abandon_transaction("storage error: " + stored.error());
+      return;
+    }
+    if (!stored->empty()) log_limited("slice " + who, "refused the evidence slice of an event from " + who + ": " + *stored);
   }
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const LineResult& result = results[i];

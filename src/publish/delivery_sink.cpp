@@ -1,6 +1,8 @@
 // DeliverySink: opening the outputs, the bounded queue on the hot path, flush/drain, shutdown.
 #include "normwatch/publish/delivery_sink.hpp"
 
+#include "normwatch/events/slice_ref.hpp"
+
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -67,7 +69,8 @@ core::Result<std::unique_ptr<DeliverySink>, std::string> DeliverySink::open(Deli
         records.clear();
         auto n = s.spool->read_after(s.chain->head_seq(), 1024, 16 << 20, records);
         if (!n || *n == 0) break;
-        for (const SpoolRecord& r : records) s.chain->recover(r.seq, r.line);
+        // A record may carry its evidence slice after the line (events/slice_ref.hpp): not hashed.
+        for (const SpoolRecord& r : records) s.chain->recover(r.seq, events::split_attachment(r.line).line);
         recovered += *n;
       }
       if (recovered > 0) {

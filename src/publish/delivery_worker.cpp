@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "delivery_state.hpp"
+#include "normwatch/events/slice_ref.hpp"
 #include "normwatch/publish/spool_format.hpp"
 
 namespace normwatch::publish {
@@ -52,11 +53,21 @@ void DeliverySink::State::process(events::Event& event, Clock::time_point now, b
   if (event.ts > last_ts) last_ts = event.ts;
   if (chain) chain->link(event);
   const std::string line = events::to_json_line(event);
-  if (line.size() > kMaxRecordPayload) {
+  // The spool record carries the event's evidence slice after the line (events/slice_ref.hpp);
+  // the events file, the chain and the collector's stored line are the line alone.
+  std::string record;
+  if (spool && event.slice_pcap) {
+    record.reserve(line.size() + 1 + event.slice_pcap->size() / 3 * 4 + 4);
+    record.append(line).push_back(events::kAttachmentSeparator);
+    record.append(events::to_base64(*event.slice_pcap));
+    if (record.size() > kMaxRecordPayload) record.clear();  // the finding goes; its slice stays local
+  }
+  const std::string_view payload = record.empty() ? std::string_view(line) : std::string_view(record);
+  if (payload.size() > kMaxRecordPayload) {
     drop(LossReason::oversize, event);
     return;
   }
-  if (spool && !is_loss && spool->admit(line.size(), events::is_droppable(event.kind)) != Spool::Admission::accept) {
+  if (spool && !is_loss && spool->admit(payload.size(), events::is_droppable(event.kind)) != Spool::Admission::accept) {
     drop(LossReason::spool_full, event);
     return;
   }
@@ -67,7 +78,7 @@ void DeliverySink::State::process(events::Event& event, Clock::time_point now, b
     return;
   }
   if (spool) {
-    if (auto r = spool->append(*seq, line, now); !r) {
+    if (auto r = spool->append(*seq, payload, now); !r) {
       log(r.error());
       // The records queued before this one were cut off with it.
       for (const events::EventKind kind : unwritten_kinds) {

@@ -8,13 +8,15 @@
 // Tables: events, epochs(sensor, epoch, first_seq, last_seq, events, duplicates, first/last
 // received), gaps(sensor, epoch, first_missing, last_missing, detected_ns), sensors(sensor,
 // principal, first/last received, events, duplicates), rejected(received_ns, principal, reason,
-// line), meta(key, value).
+// line), meta(key, value), slices(sha256, name, bytes, data = base64 of the pcap slice file,
+// received_ns): the evidence slices that came with events (events/slice_ref.hpp, slice_store.cpp).
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -67,6 +69,16 @@ class EventStore {
   // multi-row INSERT ... RETURNING statements, which costs about half as much per event.
   core::Result<void, std::string> ingest_batch(const std::vector<std::string_view>& lines, std::string_view principal,
                                                std::int64_t received_ns, std::vector<LineResult>& results);
+  // Stores the pcap evidence slice that travelled with `line` (base64 `encoded`, inside the open
+  // transaction) under its SHA-256, once. The value is "" when stored (or already there), else
+  // why it was refused: "slice.no_reference" (the line names no slice), "slice.bad_encoding",
+  // "slice.hash_mismatch" (the bytes are not those the line's SHA-256 names). Errors are storage
+  // errors. See slice_store.cpp.
+  core::Result<std::string, std::string> store_slice(std::string_view line, std::string_view encoded,
+                                                     std::int64_t received_ns);
+  // The stored slice with this SHA-256 (its file bytes), nullopt when there is none.
+  core::Result<std::optional<std::string>, std::string> slice_bytes(std::string_view sha256);
+
   // Writes the per-epoch and per-sensor bookkeeping and commits.
   core::Result<void, std::string> commit();
   // Drops the open transaction and the cached bookkeeping (re-read from the store on demand).
@@ -126,6 +138,8 @@ class EventStore {
   Statement select_epoch_;
   Statement select_gaps_;
   Statement select_sensor_;
+  Statement insert_slice_;   // prepared on first use (slice_store.cpp)
+  Statement select_slice_;
   std::map<std::pair<std::string, std::uint64_t>, EpochState> epochs_;
   std::map<std::string, SensorState, std::less<>> sensors_;
   std::uint64_t rejected_rows_ = 0;

@@ -6,6 +6,8 @@
 //                               first checkpoint that covers its last event (so it is signed)
 //   checkpoints/SENSOR.jsonl    the checkpoint lines of that run (an extract, for reading)
 //   heartbeats/SENSOR.jsonl     the health lines of that run (coverage, clock, rule-pack hashes)
+//   slices/NAME                 the pcap evidence slice each exported event names (evidence.slice,
+//                               events/slice_ref.hpp), as the sensor wrote it
 //   keys/SENSOR.sign.pub        the sensor's pinned Ed25519 key, from the collector's --allow DIR
 //   rules/..., policy/FILE      copies of the rule pack and policy given with --rules / --policy
 //   SHA256SUMS                  `sha256sum -c` list of every other file
@@ -39,6 +41,8 @@ struct ExportedSensor {
   std::uint64_t checkpoints = 0;
   std::uint64_t heartbeats = 0;
   bool key = false;                   // keys/SENSOR.sign.pub written
+  std::uint64_t slices = 0;           // slices/NAME files written for its events
+  std::uint64_t slices_missing = 0;   // named by an event but not in the store
 };
 
 struct ExportSummary {

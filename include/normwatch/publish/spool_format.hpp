@@ -1,7 +1,9 @@
 // The on-disk format of spool segments (issue 7 §1). A segment DIR/seg-<first seq, 20 digits>.nws
 // is a sequence of records, each
 //   u32 LE payload length | u32 LE CRC-32C over (seq bytes + payload) | u64 LE seq | payload
-// where the payload is the event's canonical JSON line (no newline). A record that does not check
+// where the payload is the event's canonical JSON line (no newline), for an event with a pcap
+// evidence slice followed by '\t' and the slice's base64 (events/slice_ref.hpp; only the line
+// is hashed into the evidence chain). A record that does not check
 // (torn tail after a crash, zero-filled blocks after a power cut) ends the valid part of a segment.
 #pragma once
 

@@ -2,7 +2,9 @@
 // (issue 7 §1 and §3; PEERS.md §4: Titanic-style application acknowledgements, not PUB/SUB).
 //
 //   sensor -> collector   ["nw1.events", batch id (u64 LE, 8 bytes), lines]
-//                         lines: 1..kMaxBatchEvents canonical event lines joined by '\n'
+//                         lines: 1..kMaxBatchEvents canonical event lines joined by '\n'; a
+//                         line may be followed by '\t' and the base64 of its pcap evidence
+//                         slice (events/slice_ref.hpp), which the collector stores apart
 //   collector -> sensor   ["nw1.ack", batch id, "stored=N duplicate=M rejected=K"]
 //                         sent only after the batch is committed to the store; duplicates and
 //                         quarantined (rejected) lines are committed too, so the ack covers them
