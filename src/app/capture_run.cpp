@@ -87,6 +87,7 @@ RunReport run_capture(capture::PacketSource& source, pipeline::Pipeline& pipelin
       // ticked before the frame counts so that a silent spell in the capture is reported (SYS-01)
       // when the frame that ends it arrives.
       if (health != nullptr && !live) health->tick(frame.ts);
+      if (options.slices != nullptr) options.slices->on_frame(frame);
       pipeline.process(frame);
       progress.update(source, ++frames);
       last_frame_ts = frame.ts;
@@ -100,6 +101,7 @@ RunReport run_capture(capture::PacketSource& source, pipeline::Pipeline& pipelin
     if (live && options.duration_seconds > 0 && std::chrono::steady_clock::now() >= deadline) break;
   }
   pipeline.finish();
+  if (options.slices != nullptr) options.slices->finish();
   // After the flows ended (their last events are out): the closing heartbeat has the final counts.
   if (health != nullptr) health->finish(live || frames == 0 ? wall_clock_now() : last_frame_ts);
   report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -128,6 +130,7 @@ RunReport run_capture(capture::PacketSource& source, pipeline::ShardedPipeline& 
     const capture::ReadStatus status = source.next(frame);
     if (status == capture::ReadStatus::frame) {
       if (health != nullptr && !live) health->tick(frame.ts);
+      if (options.slices != nullptr) options.slices->on_frame(frame);
       pipeline.dispatch(frame);
       progress.update(source, ++frames);
       last_frame_ts = frame.ts;
@@ -141,6 +144,7 @@ RunReport run_capture(capture::PacketSource& source, pipeline::ShardedPipeline& 
     if (live && options.duration_seconds > 0 && std::chrono::steady_clock::now() >= deadline) break;
   }
   pipeline.finish();
+  if (options.slices != nullptr) options.slices->finish();
   if (health != nullptr) health->finish(live || frames == 0 ? wall_clock_now() : last_frame_ts);
   report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report.stats = pipeline.stats();

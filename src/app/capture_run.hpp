@@ -6,6 +6,7 @@
 #include <atomic>
 
 #include "normwatch/capture/packet_source.hpp"
+#include "normwatch/evidence/slice_recorder.hpp"
 #include "normwatch/pipeline/pipeline.hpp"
 #include "normwatch/pipeline/sharded_pipeline.hpp"
 #include "normwatch/publish/health.hpp"
@@ -19,6 +20,9 @@ struct RunOptions {
   // Ticked with capture time in replay and the wall clock in live capture (on read timeouts too,
   // so that a silent interface is noticed); finished with one last heartbeat after the capture.
   publish::HealthReporter* health = nullptr;
+  // Pcap evidence slices (issue 10 §2): sees every frame before the pipeline; finished (its held
+  // findings released) when the capture ends, before the closing heartbeat.
+  evidence::SliceRecorder* slices = nullptr;
 };
 
 // Set by SIGINT/SIGTERM handlers; the loop checks it between frames and on read timeouts.

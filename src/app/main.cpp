@@ -112,6 +112,7 @@ int main(int argc, char** argv) {
   PipelineFlags flags;
   normwatch::app::RulesFlags rules_flags;
   normwatch::app::PublishFlags publish_flags;
+  normwatch::app::SliceFlags slice_flags;
   bool json = false;
   bool no_progress = false;
 
@@ -127,6 +128,7 @@ int main(int argc, char** argv) {
   flags.add_to(*replay);
   normwatch::app::add_rules_options(*replay, rules_flags);
   normwatch::app::add_publish_options(*replay, publish_flags);
+  normwatch::app::add_slice_options(*replay, slice_flags);
 
   normwatch::capture::LiveOptions live;
   double duration = 0;
@@ -146,6 +148,7 @@ int main(int argc, char** argv) {
   flags.add_to(*live_cmd);
   normwatch::app::add_rules_options(*live_cmd, rules_flags);
   normwatch::app::add_publish_options(*live_cmd, publish_flags);
+  normwatch::app::add_slice_options(*live_cmd, slice_flags);
 
   std::string decode_path;
   std::string decode_out;
@@ -193,6 +196,7 @@ int main(int argc, char** argv) {
   SensorSettings sensor{flags.options(), rules_flags, publish_flags, json, !no_progress, duration, run_user};
   sensor.workers = flags.workers;
   sensor.queue_drop = queue_drop;
+  sensor.slices = slice_flags;
   if (*replay) return normwatch::app::run_replay(replay_path, sensor);
   if (*live_cmd) {
     live.buffer_size_bytes = buffer_mib << 20;

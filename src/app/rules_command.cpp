@@ -126,7 +126,8 @@ struct RulesRun::State {
 RulesRun::RulesRun(std::unique_ptr<State> state) : state_(std::move(state)) {}
 RulesRun::~RulesRun() = default;
 
-core::Result<std::unique_ptr<RulesRun>, int> RulesRun::start(const RulesFlags& flags, events::EventSink* sink) {
+core::Result<std::unique_ptr<RulesRun>, int> RulesRun::start(const RulesFlags& flags, events::EventSink* sink,
+                                                             const Interpose& interpose) {
   auto loaded = load_all(flags.rules, flags.policy);
   if (!loaded) {
     print_diagnostics(loaded.error());
@@ -156,6 +157,11 @@ core::Result<std::unique_ptr<RulesRun>, int> RulesRun::start(const RulesFlags& f
     state->own_sink = std::make_unique<JsonlEventSink>(f, true, sensor);
   }
   if (state->sink == nullptr) state->sink = state->own_sink.get();
+  if (interpose) {
+    events::EventSink* between = interpose(*state->sink);
+    if (between == nullptr) return core::unexpected(1);
+    state->sink = between;
+  }
   rules::engine::EngineLimits limits;
   limits.max_threshold_keys = flags.rule_state_keys;
   state->engine = rules::engine::Engine::compile(std::move(state->loaded.pack), limits);

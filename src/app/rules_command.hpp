@@ -4,6 +4,7 @@
 // findings go to a JSON-lines event file.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -24,8 +25,13 @@ class RulesRun {
   // Loads the pack and policy and opens the event output: `sink` when given (the delivery
   // module's sequencing sink, which then owns --events), else a local JSON-lines writer for
   // --events. On failure the problems have been printed and the error is the exit status.
+  // `interpose`, when given, may put a sink between the rules and that output (the evidence
+  // slices): it gets the output and returns the sink the rules emit into (null: an error, the
+  // caller's to report). That sink is flushed at finish().
+  using Interpose = std::function<events::EventSink*(events::EventSink& output)>;
   static core::Result<std::unique_ptr<RulesRun>, int> start(const RulesFlags& flags,
-                                                            events::EventSink* sink = nullptr);
+                                                            events::EventSink* sink = nullptr,
+                                                            const Interpose& interpose = {});
   ~RulesRun();
   RulesRun(const RulesRun&) = delete;
   RulesRun& operator=(const RulesRun&) = delete;

@@ -19,6 +19,7 @@ namespace {
 // Owners in destruction order: the rules (which emit into the sink) go before the sink.
 struct Outputs {
   std::unique_ptr<publish::DeliverySink> delivery;  // --publish or --spool; else null
+  std::unique_ptr<evidence::SliceRecorder> slices;  // --slice-dir: between the rules and the output
   std::unique_ptr<RulesRun> rules;                  // null when the run needs no rules
 };
 
@@ -39,8 +40,21 @@ core::Result<Outputs, int> open_outputs(const SensorSettings& s, CaptureMode mod
     std::fprintf(stderr, "normwatch: --collector-pub, --key and --plaintext-lab need --publish\n");
     return core::unexpected(2);
   }
-  if (s.rules.wanted() || out.delivery) {
-    auto rules = RulesRun::start(s.rules, out.delivery.get());
+  if (s.rules.wanted() || out.delivery || s.slices.enabled()) {
+    RulesRun::Interpose interpose;
+    if (s.slices.enabled()) {
+      const std::string sensor = s.rules.sensor_id.empty() ? default_sensor_id() : s.rules.sensor_id;
+      interpose = [&out, &s, sensor](events::EventSink& output) -> events::EventSink* {
+        auto recorder = evidence::SliceRecorder::open(slice_options(s.slices, sensor, out.delivery != nullptr), output);
+        if (!recorder) {
+          std::fprintf(stderr, "normwatch: %s\n", recorder.error().c_str());
+          return nullptr;
+        }
+        out.slices = std::move(*recorder);
+        return out.slices.get();
+      };
+    }
+    auto rules = RulesRun::start(s.rules, out.delivery.get(), interpose);
     if (!rules) return core::unexpected(rules.error());
     out.rules = std::move(*rules);
   }
@@ -110,7 +124,13 @@ RunReport run_pipelines(capture::PacketSource& source, const SensorSettings& s, 
                         Outputs& outputs, RunOptions run) {
   pipeline::PduObserver* observer = outputs.rules ? outputs.rules->observer() : nullptr;
   const bool live = mode == CaptureMode::live;
-  if (s.workers <= 1) {
+  run.slices = outputs.slices.get();
+  if (s.workers > 1 && run.slices != nullptr) {
+    // The slice recorder sees every frame before the rules see it, on one thread; with workers
+    // the reader runs ahead of the rules. Until it is made shard-aware, slices mean one worker.
+    std::fprintf(stderr, "normwatch: --slice-dir runs with one worker (--workers %u ignored)\n", s.workers);
+  }
+  if (s.workers <= 1 || run.slices != nullptr) {
     pipeline::Pipeline pipeline(s.pipeline, observer);
     const auto health = make_health(s, mode, outputs.delivery.get(), pipeline, source);
     run.health = health.get();
@@ -140,6 +160,7 @@ void print_summary(const RunReport& report, const SensorSettings& s) {
 // exit status.
 int finish_run(const RunReport& report, Outputs& outputs, const SensorSettings& s, CaptureMode mode) {
   if (outputs.rules) outputs.rules->finish();
+  if (outputs.slices) print_slice_summary(*outputs.slices, s.slices);
   print_summary(report, s);
   int status = 0;
   if (!report.error.empty()) {

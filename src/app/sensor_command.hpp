@@ -11,6 +11,7 @@
 #include "normwatch/pipeline/pipeline.hpp"
 #include "publish_options.hpp"
 #include "rules_options.hpp"
+#include "slice_options.hpp"
 
 namespace normwatch::app {
 
@@ -30,6 +31,7 @@ struct SensorSettings {
   bool progress = false;  // replay: progress bar on a terminal
   double duration = 0;    // live: stop after this many seconds (0: on a signal)
   std::string run_user;   // live as root: the account to drop to once the capture is open (privileges.hpp)
+  SliceFlags slices{};    // pcap evidence slices (slice_options.hpp)
   unsigned workers = 1;   // --workers: pipeline threads (1: no threads at all, today's exact path)
   bool queue_drop = false;  // replay --queue-drop: drop at a full worker queue as live does (else wait)
 };

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "normwatch/events/chain_verifier.hpp"
+#include "normwatch/events/slice_ref.hpp"
 #include "normwatch/publish/file_digest.hpp"
 #include "normwatch/publish/signer.hpp"
 
@@ -116,11 +117,49 @@ void check_config(const fs::path& folder, const char* what, const std::vector<st
   }
 }
 
+// Pcap evidence slices (issue 10 §2, events/slice_ref.hpp): every slice an event names must be
+// slices/NAME in the bundle with the SHA-256 the (chained) event states.
+struct SliceCheck {
+  std::uint64_t named = 0;    // event references (one slice may be named by several events)
+  std::uint64_t ok = 0;
+  std::uint64_t dropped = 0;
+  std::vector<std::string> errors;
+  std::set<std::string> reported;  // each broken slice once
+};
+
+void check_slice(const fs::path& dir, const std::string& line, std::uint64_t line_no, SliceCheck& check) {
+  const auto ref = events::read_slice_ref(line);
+  if (!ref) return;
+  if (!ref->dropped.empty()) {
+    ++check.dropped;
+    return;
+  }
+  ++check.named;
+  const std::string where = "line " + std::to_string(line_no);
+  if (!events::valid_slice_name(ref->name)) {
+    check.errors.push_back("slice.bad_name: " + where + " names a slice '" + ref->name + "' that is not a file name");
+    return;
+  }
+  const auto actual = publish::sha256_of_path(dir / "slices" / ref->name);
+  if (!actual) {
+    if (check.reported.insert(ref->name).second) {
+      check.errors.push_back("slice.missing: slices/" + ref->name + " (named by the event on " + where + ") is not in the bundle");
+    }
+  } else if (*actual != ref->sha256) {
+    if (check.reported.insert(ref->name).second) {
+      check.errors.push_back("slice.altered: slices/" + ref->name + " does not match the SHA-256 the event on " + where +
+                             " states");
+    }
+  } else {
+    ++check.ok;
+  }
+}
+
 }  // namespace
 
 CLI::App* add_verify_command(CLI::App& app, VerifyFlags& flags) {
   auto* cmd = app.add_subcommand("verify", "Check an evidence bundle (normwatch-collector export) offline: chain links, "
-                                           "checkpoint signatures, gaps; a verdict per sensor");
+                                           "checkpoint signatures, gaps, slice hashes; a verdict per sensor");
   cmd->add_option("DIR", flags.bundle, "The bundle directory")->required();
   cmd->add_option("--keys", flags.keys, "Pin the sensors' keys from this directory (SENSOR.sign.pub) instead of the "
                                         "bundle's keys/");
@@ -164,6 +203,7 @@ int run_verify(const VerifyFlags& flags) {
     }
     events::ChainVerifier verifier(sensor, key);
     std::set<std::string> hashes;
+    SliceCheck slices;
     {
       std::ifstream in(file, std::ios::binary);
       std::string line;
@@ -171,10 +211,18 @@ int run_verify(const VerifyFlags& flags) {
       while (std::getline(in, line)) {
         verifier.add_line(line, ++n);
         hashes.insert(events::to_hex(events::chain_hash(line)));
+        check_slice(dir, line, n, slices);
       }
     }
     const events::SensorVerdict v = verifier.finish();
-    bool pass = v.pass() && !key.empty();
+    bool pass = v.pass() && !key.empty() && slices.errors.empty();
+    if (slices.named > 0 || slices.dropped > 0) {
+      lines_out.push_back("  slices: " + std::to_string(slices.ok) + " of " + std::to_string(slices.named) +
+                          " named by events match their SHA-256" +
+                          (slices.dropped > 0 ? "; " + std::to_string(slices.dropped) + " events have none (slice_dropped)"
+                                              : std::string()));
+    }
+    for (const std::string& e : slices.errors) lines_out.push_back("  error " + e);
     for (const char* extract : {"checkpoints", "heartbeats"}) {
       const fs::path path = dir / extract / (sensor + ".jsonl");
       std::uint64_t n = 0;
