@@ -98,6 +98,9 @@ RunReport run_capture(capture::PacketSource& source, pipeline::Pipeline& pipelin
       break;
     }
     if (health != nullptr && live) health->tick(wall_clock_now());
+    if (options.slices != nullptr && live && status == capture::ReadStatus::timeout) {
+      options.slices->tick(wall_clock_now());
+    }
     if (live && options.duration_seconds > 0 && std::chrono::steady_clock::now() >= deadline) break;
   }
   pipeline.finish();
@@ -141,6 +144,9 @@ RunReport run_capture(capture::PacketSource& source, pipeline::ShardedPipeline& 
       break;
     }
     if (health != nullptr && live) health->tick(wall_clock_now());
+    if (options.slices != nullptr && live && status == capture::ReadStatus::timeout) {
+      options.slices->tick(wall_clock_now());
+    }
     if (live && options.duration_seconds > 0 && std::chrono::steady_clock::now() >= deadline) break;
   }
   pipeline.finish();

@@ -104,6 +104,13 @@ void SliceRecorder::on_frame(const capture::RawFrame& frame) {
   release_ready();
 }
 
+void SliceRecorder::tick(core::Timestamp now) {
+  std::lock_guard lock(mutex_);
+  now_ = std::max(now_, now);
+  if (now_.ns >= next_deadline_ns_) close_expired(now_);
+  release_ready();
+}
+
 void SliceRecorder::close_expired(core::Timestamp now) {
   next_deadline_ns_ = kNoDeadline;
   for (const std::shared_ptr<Slice>& s : std::vector<std::shared_ptr<Slice>>(open_)) {

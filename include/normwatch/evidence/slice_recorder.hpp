@@ -67,6 +67,9 @@ class SliceRecorder final : public events::EventSink {
   ~SliceRecorder() override;
 
   void on_frame(const capture::RawFrame& frame);
+  // Live capture on an idle interface: time passes without frames (the wall clock, as the frame
+  // timestamps of a live capture are), so held findings still go out after after_seconds.
+  void tick(core::Timestamp now);
   // End of capture: closes every slice and releases every held event.
   void finish();
 

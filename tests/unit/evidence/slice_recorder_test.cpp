@@ -178,6 +178,19 @@ TEST_F(SliceRecorderTest, ASilentConversationIsReleasedAfterTheCaptureTimeLimit)
   EXPECT_EQ(sink.events[0].slice->frames, 2u);
 }
 
+TEST_F(SliceRecorderTest, AnIdleLiveInterfaceStillReleasesAfterTheTimeLimit) {
+  SliceOptions o;
+  o.after_seconds = 1;
+  auto r = open(o);
+  feed(*r, a, 1, 2);
+  r->emit(test::finding(a, 2, 2 * kMs));
+  r->tick(core::Timestamp{500 * kMs});
+  EXPECT_TRUE(sink.events.empty());
+  r->tick(core::Timestamp{1'100 * kMs});
+  ASSERT_EQ(sink.events.size(), 1u);
+  EXPECT_EQ(sink.events[0].slice->frames, 2u);
+}
+
 TEST_F(SliceRecorderTest, EventsLeaveInTheOrderTheyCameIn) {
   auto r = open();
   feed(*r, a, 1, 2);
