@@ -44,11 +44,11 @@ void print_slice_summary(const evidence::SliceRecorder& recorder, const SliceFla
   const evidence::SliceCounters c = recorder.counters();
   std::fprintf(stderr,
                "normwatch: slices: %llu written to %s (%llu frames); %llu findings with a slice, %llu without "
-               "(slice_dropped); %llu cut short; %llu frames evicted from the %zu MiB ring%s\n",
+               "(slice_dropped); %llu cut short; the %zu MiB frame ring reused its oldest frame %llu times%s\n",
                static_cast<unsigned long long>(c.slices_written), flags.dir.c_str(),
                static_cast<unsigned long long>(c.slice_frames), static_cast<unsigned long long>(c.events_with_slice),
                static_cast<unsigned long long>(c.events_slice_dropped), static_cast<unsigned long long>(c.cut_short),
-               static_cast<unsigned long long>(c.ring.evicted), flags.memory_mib,
+               flags.memory_mib, static_cast<unsigned long long>(c.ring.evicted),
                c.write_errors > 0 ? (", " + std::to_string(c.write_errors) + " write errors").c_str() : "");
 }
 
