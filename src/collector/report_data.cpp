@@ -116,13 +116,15 @@ core::Result<ReportData, std::string> gather_report(EventStore& store, const Rep
   if (!from) return core::unexpected(from.error());
   auto to = normalise_time(options.to);
   if (!to) return core::unexpected(to.error());
-  d.from = *from;
-  d.to = *to;
-  const std::int64_t t0 = report_time_ns(d.from);
-  const std::int64_t t1 = report_time_ns(d.to);
+  const std::int64_t t0 = report_time_ns(*from);
+  const std::int64_t t1 = report_time_ns(*to);
   if (t0 < 0 || t1 < 0 || t1 <= t0) {
     return core::unexpected("bad time: the period --from " + options.from + " --to " + options.to + " is empty");
   }
+  // Bounds in the stored form (microseconds, 'Z'): compared as text, "...:09Z" would sort after
+  // "...:09.203800Z" and let events past the end in.
+  d.from = core::Timestamp{t0}.to_rfc3339();
+  d.to = core::Timestamp{t1}.to_rfc3339();
   Database& db = store.database();
   d.rejected_lines = static_cast<std::uint64_t>(db.scalar("SELECT count(*) FROM rejected").value_or(0));
 

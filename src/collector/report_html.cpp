@@ -40,7 +40,7 @@ th{background:var(--bg);cursor:pointer;user-select:none}td.n{text-align:right;fo
 .ok{color:var(--ok);font-weight:600}.bad{color:var(--bad);font-weight:600}.muted{color:var(--muted)}
 .statement{border-left:4px solid var(--ok);background:#eefaf1;padding:8px 12px;margin:10px 0}.statement.none{border-color:var(--bad);background:#fdf0f0}
 .matrix td{text-align:center;min-width:70px}.matrix td.viol{background:#fbd5d5;color:var(--bad);font-weight:600}.matrix td.conduit{background:#e8f5ec}
-.matrix td.seen{background:#fff7e0}.matrix th.row{text-align:right}.detail{max-width:560px;word-break:break-word;font-family:ui-monospace,monospace;font-size:12px}
+.matrix td.seen{background:#fff7e0}.matrix th.row{text-align:right}td.t{white-space:nowrap}.detail{min-width:420px;max-width:640px;word-break:break-word;font-family:ui-monospace,monospace;font-size:12px}
 .scroll{overflow-x:auto}#errors{color:var(--bad);font-weight:600}@media print{th{cursor:auto}header{background:#fff;color:#000}header p{color:#333}}
 )css";
 
@@ -69,6 +69,8 @@ std::string pct(std::uint64_t part, std::uint64_t whole) {
 }
 
 std::string td(std::string_view text) { return "<td>" + html_escape(text) + "</td>"; }
+// Times never wrap: a timestamp broken over three lines is unreadable.
+std::string tdt(std::string_view ts) { return "<td class=\"t\">" + html_escape(ts) + "</td>"; }
 std::string tdn(std::uint64_t v) { return "<td class=\"n\">" + std::to_string(v) + "</td>"; }
 std::string sev_pill(std::string_view sev) {
   return "<span class=\"pill sev-" + html_escape(sev) + "\">" + html_escape(sev) + "</span>";
@@ -100,7 +102,7 @@ void counts_table(std::string& h, std::string_view id, std::string_view title, s
     if (with_label) h += td(r.label);
     h += tdn(r.total);
     for (int s = 4; s >= 0; --s) h += tdn(r.by_severity[s]);
-    h += td(r.first_ts) + td(r.last_ts) + "</tr>";
+    h += tdt(r.first_ts) + tdt(r.last_ts) + "</tr>";
   }
   h += "</tbody></table>";
 }
@@ -236,13 +238,13 @@ void findings_section(std::string& h, const ReportData& d) {
     h += "<p class=\"muted\">none</p>";
     return;
   }
-  h += "<table class=\"sortable\" id=\"findings-table\">";
+  h += "<div class=\"scroll\"><table class=\"sortable\" id=\"findings-table\">";
   h += redact ? head_row({"time", "sensor", "severity", "kind", "rule", "norms", "from zone", "to zone", "protocol",
                           "function"})
               : head_row({"time", "sensor", "severity", "kind", "rule", "norms", "source", "destination", "protocol",
                           "function", "detail"});
   for (const FindingRow& f : d.listed) {
-    h += "<tr>" + td(f.ts) + td(f.sensor) + "<td>" + sev_pill(f.severity) + "</td>" + td(f.kind);
+    h += "<tr>" + tdt(f.ts) + td(f.sensor) + "<td>" + sev_pill(f.severity) + "</td>" + td(f.kind);
     h += "<td>" + html_escape(f.rule_id) + (f.rule_name.empty() ? "" : " " + html_escape(f.rule_name)) + "</td>";
     h += td(f.norms);
     if (redact) {
@@ -255,7 +257,7 @@ void findings_section(std::string& h, const ReportData& d) {
     if (!redact) h += "<td class=\"detail\">" + html_escape(f.detail) + "</td>";
     h += "</tr>";
   }
-  h += "</tbody></table>";
+  h += "</tbody></table></div>";
   if (d.findings_not_listed > 0) {
     h += "<p class=\"muted\">" + std::to_string(d.findings_not_listed) +
          " less severe or later findings are not listed (limit " + std::to_string(d.options.max_listed_findings) +
@@ -323,8 +325,9 @@ std::string render_report_html(const ReportData& d) {
 
   statements_section(h, d);
   sensors_section(h, d);
+  const double bucket_s = static_cast<double>(d.timeline_bucket_ns) / 1e9;
   h += "<h2 id=\"timeline-title\">Timeline</h2><p class=\"muted\">Events per " +
-       fixed(static_cast<double>(d.timeline_bucket_ns) / 1e9, 0) + " s, by severity (heartbeats not drawn).</p>";
+       fixed(bucket_s, bucket_s < 10 ? 3 : 0) + " s, by severity (heartbeats not drawn).</p>";
   h += render_timeline_svg(d);
   h += "<h2 id=\"events\">Events</h2>";
   counts_table(h, "by-kind", "By kind (heartbeats included)", "kind", d.by_kind, false);

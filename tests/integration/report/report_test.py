@@ -85,7 +85,13 @@ def chromium(work, *args):
     return p.returncode, out, err
 
 
+def stored_form(t):
+    """2026-01-01T00:00:09Z -> 2026-01-01T00:00:09.000000Z, the form the store keeps (text order = time order)."""
+    return t[:-1] + ".000000Z" if len(t) == 20 else t
+
+
 def store_counts(db, frm, to, sensor=None):
+    frm, to = stored_form(frm), stored_form(to)
     where = "ts >= ? AND ts < ?" + (" AND sensor = ?" if sensor else "")
     params = (frm, to) + ((sensor,) if sensor else ())
     with sqlite3.connect(db) as c:

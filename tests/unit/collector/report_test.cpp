@@ -313,6 +313,23 @@ TEST(Report, BadPeriodIsABadTimeError) {
   EXPECT_FALSE(gather_report(*f.store, o));
 }
 
+TEST(Report, TheEndOfThePeriodIsExclusiveAlsoForFractionsOfItsLastSecond) {
+  Fixture f;
+  f.covered_period();
+  events::Event e;
+  e.kind = events::EventKind::anomaly;
+  e.severity = events::Severity::low;
+  e.ts = core::Timestamp::from_seconds(kT0 + 300, 203'800'000);  // 22:18:20.203800Z
+  f.add(std::move(e));
+  ReportOptions o;
+  o.from = "2023-11-14T22:13:20Z";
+  o.to = "2023-11-14T22:18:20Z";  // as text, "...20Z" sorts after "...20.203800Z"
+  const ReportData d = gather_report(*f.store, o).value();
+  EXPECT_EQ(d.to, "2023-11-14T22:18:20.000000Z");
+  EXPECT_EQ(d.findings, 0u);
+  EXPECT_EQ(d.events, 30u);
+}
+
 TEST(Report, TimeParsingAcceptsStoredTimesAndPrefixes) {
   EXPECT_EQ(report_time_ns("2023-11-14T22:13:20.000412Z"), kT0 * core::kNsPerSecond + 412'000);
   EXPECT_EQ(report_time_ns("2023-11-14T22:13:20Z"), kT0 * core::kNsPerSecond);
