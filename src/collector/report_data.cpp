@@ -178,7 +178,7 @@ core::Result<ReportData, std::string> gather_report(EventStore& store, const Rep
   ev->bind(2, d.to);
   if (!options.sensor.empty()) {
     ev->bind(3, options.sensor);
-    ev->bind(4, kCollectorSensorId);  // its integrity events name the sensor they are about
+    ev->bind(4, kCollectorSensorId);  // the collector's chain problems stay in view whatever the filter
   }
   for (;;) {
     auto row = ev->step();
