@@ -152,7 +152,16 @@ int emit(const EmitFlags& f) {
   h.rule_pack = f.rule_pack;
   h.clock_source = "capture";
   publish::HealthReporter health(
-      h, [&packets] { return publish::HealthSnapshot{packets, packets * 100, 0, 0, 0, 0, 0, 0, packets / 2, 3, 40, 0, {}}; },
+      h,
+      [&packets] {
+        publish::HealthSnapshot snap;
+        snap.packets = packets;
+        snap.bytes = packets * 100;
+        snap.pdus = packets / 2;
+        snap.flows_active = 3;
+        snap.flows_total = 40;
+        return snap;
+      },
       out, [&out] { return std::optional<publish::DeliveryStats>(out.stats()); });
 
   const auto start = std::chrono::steady_clock::now();
