@@ -24,6 +24,17 @@ core::Result<std::string, std::string> normalise_time(const std::string& text) {
                                       : ((c >= '0' && c <= '9') || c == '.' || c == 'Z');
     if (!ok) return core::unexpected("bad time '" + text + "' (RFC 3339 UTC like 2024-01-31T12:00:00Z, or Unix seconds)");
   }
+  // A whole time is brought to the stored form (six fraction digits): compared as text,
+  // "...:09Z" or "...:09.2Z" would sort after a stored "...:09.203800Z".
+  if (text.size() > kShape.size() && text.back() == 'Z') {
+    std::string fraction = text.substr(kShape.size(), text.size() - kShape.size() - 1);
+    if (!fraction.empty() && fraction.front() == '.') fraction.erase(0, 1);
+    if (fraction.find('.') != std::string::npos || fraction.size() > 9) {
+      return core::unexpected("bad time '" + text + "' (RFC 3339 UTC like 2024-01-31T12:00:00Z, or Unix seconds)");
+    }
+    fraction.resize(6, '0');  // sub-microsecond digits are below the store's resolution
+    return text.substr(0, kShape.size()) + "." + fraction + "Z";
+  }
   return text;
 }
 

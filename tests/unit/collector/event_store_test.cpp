@@ -233,7 +233,10 @@ TEST_F(QueryTest, SensorsReportShowsHeartbeatsAndGaps) {
 TEST(NormaliseTime, AcceptsSecondsAndRfc3339Prefixes) {
   EXPECT_EQ(normalise_time("1700000000").value(), "2023-11-14T22:13:20.000000Z");
   EXPECT_EQ(normalise_time("2024-01-31").value(), "2024-01-31");
-  EXPECT_EQ(normalise_time("2024-01-31T12:00:00Z").value(), "2024-01-31T12:00:00Z");
+  EXPECT_EQ(normalise_time("2024-01-31T12:00:00Z").value(), "2024-01-31T12:00:00.000000Z");
+  EXPECT_EQ(normalise_time("2024-01-31T12:00:09.2Z").value(), "2024-01-31T12:00:09.200000Z");
+  EXPECT_EQ(normalise_time("2024-01-31T12:00:09.123456789Z").value(), "2024-01-31T12:00:09.123456Z");
+  EXPECT_FALSE(normalise_time("2024-01-31T12:00:09.1.2Z"));
   EXPECT_FALSE(normalise_time("31/01/2024"));
   EXPECT_FALSE(normalise_time("2024-01-31 12:00"));
 }
