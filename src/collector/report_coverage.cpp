@@ -11,6 +11,8 @@
 //   5. the collector checked the evidence chain and left no integrity mark (broken or missing
 //      chain link, bad or unpinned checkpoint signature);
 //   6. no rule-pack or policy change during the period (one rule set judged the whole period).
+// Classes the sensor could not judge are left out of a statement: segmentation (and GGE 13(g))
+// when a heartbeat says it ran without a site policy, every class when it ran without rules.
 // Otherwise each failed condition is said plainly and no absence statement is made.
 #include <cinttypes>
 #include <cstdio>
@@ -131,7 +133,10 @@ void evaluate_coverage(ReportData& d) {
     auto found = d.class_counts.find(s.sensor);
     for (const EventClass& c : statement_classes()) {
       const bool occurred = found != d.class_counts.end() && found->second.count(c.id) > 0;
-      (occurred ? st.present : st.absent).push_back(c.id);
+      // Segmentation findings need the site's zones and conduits; every class needs rules.
+      const bool needs_policy = c.id == "kind:segmentation" || c.id == "norm:g";
+      const bool judged = s.heartbeats_without_rules == 0 && !(needs_policy && s.heartbeats_without_policy > 0);
+      (occurred ? st.present : judged ? st.absent : st.unjudged).push_back(c.id);
     }
     const std::string period = "From " + d.from + " to " + d.to;
     std::string links = "the links tapped by sensor " + s.sensor;
@@ -152,6 +157,11 @@ void evaluate_coverage(ReportData& d) {
                                    ", no sequence gap, no integrity mark on the evidence chain";
       st.made = true;
       st.text = period + ", with coverage C (" + coverage + ") on " + links + ":";
+      if (s.heartbeats_without_rules > 0) {
+        st.text += " (the sensor ran without a rule pack: no statement about findings)";
+      } else if (s.heartbeats_without_policy > 0) {
+        st.text += " (the sensor ran without a site policy: no statement about segmentation)";
+      }
     }
     d.statements.push_back(std::move(st));
   }

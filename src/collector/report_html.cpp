@@ -133,6 +133,11 @@ void statements_section(std::string& h, const ReportData& d) {
       }
       h += "</ul>";
     }
+    if (st.made && !st.unjudged.empty()) {
+      h += "<p class=\"muted\">Not judged by this sensor (no site policy or rule pack loaded; no absence claim):";
+      for (const std::string& id : st.unjudged) h += " <code>" + html_escape(id) + "</code>";
+      h += "</p>";
+    }
     if (!st.present.empty()) {
       h += "<p class=\"muted\">Occurred in the period (no absence claim):";
       for (const std::string& id : st.present) h += " <code>" + html_escape(id) + "</code>";

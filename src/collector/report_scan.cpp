@@ -109,6 +109,13 @@ core::Result<void, std::string> HeartbeatScan::on_heartbeat(Database& db, std::i
     const json& clock = e["health"]["clock"];
     if (clock.is_object()) coverage.clock_source = clock.value("source", std::string());
   }
+  if (e.is_object() && e.contains("health") && e["health"].contains("hashes")) {
+    const json& hashes = e["health"]["hashes"];
+    if (hashes.is_object() && hashes.contains("policy") && hashes["policy"].is_null()) ++coverage.heartbeats_without_policy;
+    if (hashes.is_object() && hashes.contains("rule_pack") && hashes["rule_pack"].is_null()) {
+      ++coverage.heartbeats_without_rules;
+    }
+  }
   segment(prev_ns_ < 0 ? t0_ : prev_ns_, t, prev_ns_ < 0 ? interval : prev_interval_s_, prev_ns_ >= 0);
   prev_ns_ = t;
   prev_interval_s_ = interval;

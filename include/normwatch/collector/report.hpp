@@ -66,6 +66,10 @@ struct SensorCoverage {
   std::uint64_t loss_events = 0, lost = 0;          // the sensor's own spool losses
   std::uint64_t silence_findings = 0;  // SYS-01 "no packets" anomalies
   std::uint64_t config_changes = 0;    // SYS-01 config_change
+  // Heartbeats stating that the sensor ran without a site policy or without a rule pack (their
+  // hash is null): the rules that need one could not fire, so no absence is claimed for them.
+  std::uint64_t heartbeats_without_policy = 0;
+  std::uint64_t heartbeats_without_rules = 0;
   std::map<std::string, std::uint64_t> integrity;   // integrity status -> marks
   bool integrity_checked = true;       // false: the store has no integrity table
   std::vector<std::string> zones;      // zones seen in its events (sorted)
@@ -109,6 +113,7 @@ struct ReportStatement {
   std::string text;
   std::vector<std::string> absent;     // classes with no event (made statements)
   std::vector<std::string> present;    // classes that did occur (no absence claim)
+  std::vector<std::string> unjudged;   // classes the sensor could not judge (no policy / rule pack)
 };
 
 struct ReportData {

@@ -37,7 +37,7 @@ struct Fixture {
   }
   // A heartbeat with cumulative counters, every `interval` seconds.
   void heartbeat(std::int64_t at, std::uint64_t packets, std::uint64_t drops = 0, std::uint64_t gap_bytes = 0,
-                 std::string sensor = "s1", std::uint64_t epoch = 1) {
+                 std::string sensor = "s1", std::uint64_t epoch = 1, std::string hashes = "") {
     events::Event e;
     e.kind = events::EventKind::health;
     e.severity = events::Severity::info;
@@ -47,7 +47,8 @@ struct Fixture {
                   ",\"interface_drops\":0,\"tcp_gaps\":" + std::to_string(gap_bytes > 0 ? 1 : 0) +
                   ",\"tcp_gap_bytes\":" + std::to_string(gap_bytes) +
                   ",\"decode_anomalies\":0,\"parse_anomalies\":2,\"pdus\":" + std::to_string(packets / 2) +
-                  ",\"flows\":{\"active\":1,\"total\":3,\"evicted\":0},\"clock\":{\"source\":\"capture\"}}}";
+                  ",\"flows\":{\"active\":1,\"total\":3,\"evicted\":0},\"clock\":{\"source\":\"capture\"}" +
+                  (hashes.empty() ? "" : ",\"hashes\":" + hashes) + "}}";
     add(std::move(e), std::move(sensor), epoch);
   }
   void finding(std::int64_t at, events::EventKind kind, events::Severity sev, std::string rule,
@@ -158,6 +159,37 @@ TEST(Report, FullCoverageSupportsStatementsAboutClassesThatDidNotOccur) {
   EXPECT_TRUE(has(st.present, "norm:f"));
   EXPECT_TRUE(has(st.present, "kind:norm_violation"));
   EXPECT_NE(st.text.find("From 2023-11-14T22:13:20"), std::string::npos);
+}
+
+TEST(Report, NoSegmentationStatementFromASensorWithoutPolicyAndNoneAtAllWithoutRules) {
+  const auto has = [](const std::vector<std::string>& v, const std::string& x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+  };
+  {
+    Fixture f;
+    for (int i = 0; i <= 30; ++i) {
+      f.heartbeat(kT0 + 10 * i, 100u * (i + 1), 0, 0, "s1", 1, R"({"binary":"ab","rule_pack":"cd","policy":null})");
+    }
+    const ReportData d = f.gather();
+    ASSERT_EQ(d.statements.size(), 1u);
+    const ReportStatement& st = d.statements[0];
+    EXPECT_TRUE(st.made);
+    EXPECT_FALSE(has(st.absent, "kind:segmentation"));
+    EXPECT_FALSE(has(st.absent, "norm:g"));
+    EXPECT_TRUE(has(st.unjudged, "kind:segmentation"));
+    EXPECT_TRUE(has(st.absent, "kind:norm_violation"));
+    EXPECT_NE(st.text.find("without a site policy"), std::string::npos);
+  }
+  {
+    Fixture f;
+    for (int i = 0; i <= 30; ++i) {
+      f.heartbeat(kT0 + 10 * i, 100u * (i + 1), 0, 0, "s1", 1, R"({"binary":"ab","rule_pack":null,"policy":null})");
+    }
+    const ReportData d = f.gather();
+    ASSERT_EQ(d.statements.size(), 1u);
+    EXPECT_TRUE(d.statements[0].absent.empty());
+    EXPECT_EQ(d.statements[0].unjudged.size(), statement_classes().size());
+  }
 }
 
 TEST(Report, NoStatementWithoutHeartbeatsOrWithALongSilence) {
