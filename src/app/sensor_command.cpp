@@ -130,6 +130,14 @@ RunReport run_pipelines(capture::PacketSource& source, const SensorSettings& s, 
     // the reader runs ahead of the rules. Until it is made shard-aware, slices mean one worker.
     std::fprintf(stderr, "normwatch: --slice-dir runs with one worker (--workers %u ignored)\n", s.workers);
   }
+  if (s.workers > 1 && run.slices == nullptr && observer != nullptr) {
+    // Correct (the rules see the single pipeline's order) but not yet fast: the workers take
+    // turns at the shared rules observer, PDU by PDU (issue 9, measured with peer-bench.sh).
+    std::fprintf(stderr,
+                 "normwatch: note: with rules, --workers %u takes turns at the rules for every PDU and is "
+                 "currently slower than one worker\n",
+                 s.workers);
+  }
   if (s.workers <= 1 || run.slices != nullptr) {
     pipeline::Pipeline pipeline(s.pipeline, observer);
     const auto health = make_health(s, mode, outputs.delivery.get(), pipeline, source);
