@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libfmt-dev libsodium-dev libsqlite3-dev libssl-dev
   tshark python3
+  tcpreplay iproute2               # live capture under load on a veth pair (tests/integration/live_load)
   chromium                         # renders the compliance report in tests/integration/report
 )
 
