@@ -4,6 +4,7 @@
 #include <array>
 
 #include "layout_parsers.hpp"
+#include "normwatch/core/reset.hpp"
 #include "normwatch/protocols/modbus/parser.hpp"
 
 namespace normwatch::protocols::modbus {
@@ -244,9 +245,7 @@ Pdu parse_adu(core::Bytes adu, Direction direction) {
 }
 
 void parse_adu(core::Bytes adu, Direction direction, Pdu& out) {
-  // One block copy from a constant: member-wise re-initialisation cost the hot path more.
-  static constexpr Pdu kFresh{};
-  out = kFresh;
+  core::reset_to_default(out);
   out.direction = direction;
   if (adu.size() < kMbapSize) {
     detail::fail(out, Anomaly::truncated_pdu, static_cast<std::uint32_t>(adu.size()), kMbapSize);

@@ -16,6 +16,14 @@ constexpr std::uint16_t kForceListenOnly = 0x0004;  // FC8 sub-function with no 
 
 constexpr Direction opposite(Direction d) { return d == Direction::request ? Direction::response : Direction::request; }
 
+// The PDU being handled, valid during on_pdu. One per thread rather than one per session: a
+// member was three more cold cache lines per ADU when thousands of flows take turns (perf on a
+// 4096-flow polling replay), and a session never handles two ADUs at once.
+Pdu& scratch_pdu() {
+  thread_local Pdu pdu;
+  return pdu;
+}
+
 // The request fields a response inherits when paired.
 constexpr std::uint32_t kInheritedFields = kFieldAddress | kFieldQuantity | kFieldWriteAddress | kFieldWriteQuantity | kFieldSub;
 }  // namespace
@@ -96,7 +104,7 @@ void ModbusSession::handle_resync(Stream& stream, std::string_view reason, std::
 void ModbusSession::handle_frame(Stream& stream, core::Bytes adu, const Where& at) {
   stream.resyncing = false;
   if (stream.gap_pending) report_gap(stream, 0, at);
-  Pdu& pdu = pdu_;
+  Pdu& pdu = scratch_pdu();
   decode(adu, at, pdu);
   ++counters_.pdus;
   if (pdu.is_response()) {
@@ -199,22 +207,22 @@ void ModbusSession::track_request(const Pdu& pdu, const Where& at) {
 }
 
 void ModbusSession::pair_response(Pdu& pdu, const Where& at) {
-  const auto request = transactions_.take(pdu.mbap.transaction_id, pdu.mbap.unit_id, other(at.wire));
-  if (!request) {
+  PendingRequest request;
+  if (!transactions_.take(pdu.mbap.transaction_id, pdu.mbap.unit_id, other(at.wire), request)) {
     ++counters_.unsolicited;
     detail::TextBuffer text(detail_text_);
     text.put("no outstanding request with tid ").number(pdu.mbap.transaction_id).put(" unit ").number(pdu.mbap.unit_id);
     report(Anomaly::unsolicited_response, at, text.view());
     return;
   }
-  if (request->function != pdu.fc()) {
+  if (request.function != pdu.fc()) {
     detail::TextBuffer text(detail_text_);
-    text.put("request fc ").number(request->function).put(", response fc ").number(pdu.fc());
+    text.put("request fc ").number(request.function).put(", response fc ").number(pdu.fc());
     report(Anomaly::function_mismatch, at, text.view());
     return;
   }
   ++counters_.paired;
-  pdu.request = request->info;
+  pdu.request = request.info;
   if (pdu.is_exception() || !pdu.has(kFieldByteCount) || !pdu.request.paired) return;
   // The response's byte count must match the request's quantity (§6.1-6.4, §6.17).
   std::uint32_t expected = 0;

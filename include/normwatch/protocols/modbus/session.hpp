@@ -91,7 +91,6 @@ class ModbusSession final : public protocols::Session {
   // flow while a wrong guess is corrected by the first clear PDU.
   int role_score_ = 0;
   SessionCounters counters_;
-  Pdu pdu_;                              // the ADU being handled, valid during on_pdu
   std::array<char, 96> reason_text_{};   // malformed reason, valid during on_pdu
   std::array<char, 96> detail_text_{};   // anomaly detail, valid during on_anomaly
 };

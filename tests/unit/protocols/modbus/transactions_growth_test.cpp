@@ -3,6 +3,8 @@
 // tests/bench/modbus-replay-bench.sh). The bound and the pairing must hold across the growth.
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "normwatch/protocols/modbus/config.hpp"
 #include "normwatch/protocols/modbus/transactions.hpp"
 
@@ -32,11 +34,13 @@ TEST(ModbusTransactionTable, GrowsToItsCapacityThenEvictsTheOldest) {
   EXPECT_EQ(full.evicted->transaction_id, 0U);
   EXPECT_EQ(table.size(), kDefaultMaxOutstanding);
   for (std::uint16_t tid = 1; tid < kDefaultMaxOutstanding; ++tid) {
-    const auto taken = table.take(tid, 1, Side::client);
-    ASSERT_TRUE(taken) << "tid " << tid;
-    EXPECT_EQ(taken->info.address, tid * 10);
+    PendingRequest taken;
+    ASSERT_TRUE(table.take(tid, 1, Side::client, taken)) << "tid " << tid;
+    EXPECT_EQ(taken.info.address, tid * 10);
   }
-  EXPECT_TRUE(table.take(1000, 1, Side::client));
+  PendingRequest last;
+  EXPECT_TRUE(table.take(1000, 1, Side::client, last));
+  EXPECT_EQ(last.transaction_id, 1000U);
   EXPECT_EQ(table.size(), 0U);
 }
 
@@ -46,6 +50,30 @@ TEST(ModbusTransactionTable, SmallCapacityIsStillABound) {
   table.add(request(2));
   EXPECT_TRUE(table.add(request(3)).evicted);
   EXPECT_EQ(table.size(), 2U);
+}
+
+// The first entries live inside the table and later ones spill to the heap; removal moves the
+// last entry into the hole, so requests cross that boundary both ways. Pairing, the age order of
+// eviction and drain must not notice.
+TEST(ModbusTransactionTable, EntriesCrossTheInlineBoundaryBothWays) {
+  TransactionTable table(5);
+  for (std::uint16_t tid = 1; tid <= 5; ++tid) table.add(request(tid));
+  PendingRequest taken;
+  ASSERT_TRUE(table.take(1, 1, Side::client, taken));  // the last (tid 5, spilled) moves inline
+  EXPECT_EQ(taken.info.address, 10);
+  EXPECT_FALSE(table.take(1, 1, Side::client, taken));
+  ASSERT_TRUE(table.contains(5, 1, Side::client));
+  table.add(request(6));
+  const auto full = table.add(request(7));  // five outstanding: the oldest, tid 2, makes room
+  ASSERT_TRUE(full.evicted);
+  EXPECT_EQ(full.evicted->transaction_id, 2U);
+  const auto again = table.add(request(4));  // same key: the old tid 4 was never answered
+  ASSERT_TRUE(again.superseded);
+  EXPECT_EQ(again.superseded->transaction_id, 4U);
+  std::vector<std::uint16_t> drained;
+  table.drain([&](const PendingRequest& r) { drained.push_back(r.transaction_id); });
+  EXPECT_EQ(drained, (std::vector<std::uint16_t>{3, 5, 6, 7, 4}));  // oldest first
+  EXPECT_EQ(table.size(), 0U);
 }
 
 }  // namespace
