@@ -67,8 +67,39 @@ void install_stop_signals(capture::PacketSource* source) {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-RunReport run_capture(capture::PacketSource& source, pipeline::Pipeline& pipeline, const RunOptions& options,
-                      bool live) {
+namespace {
+// What the capture loop needs of a pipeline: take a frame, use an idle spell of a live
+// interface, finish, and give its figures to the report. One pipeline on this thread processes
+// the frame at once; the sharded one (--workers N) batches it for a worker and hands the batches
+// over when the interface is idle, and adds the workers' queue drops to the report.
+struct SingleDriver {
+  pipeline::Pipeline& pipeline;
+  void frame(const capture::RawFrame& f) { pipeline.process(f); }
+  void idle() {}
+  void finish() { pipeline.finish(); }
+  void fill(RunReport& report) const {
+    report.stats = pipeline.stats();
+    report.ndpi_version = pipeline.classifier().ndpi_version();
+  }
+};
+
+struct ShardedDriver {
+  pipeline::ShardedPipeline& pipeline;
+  void frame(const capture::RawFrame& f) { pipeline.dispatch(f); }
+  void idle() { pipeline.flush(); }
+  void finish() { pipeline.finish(); }
+  // The heartbeat's counters are the workers' as last published (once per second of capture
+  // time) plus the queue drops; the report has the final ones.
+  void fill(RunReport& report) const {
+    report.stats = pipeline.stats();
+    report.ndpi_version = pipeline.ndpi_version();
+    report.workers = pipeline.workers();
+    report.queue_drops = pipeline.queue_drops();
+  }
+};
+
+template <class Driver>
+RunReport run_loop(capture::PacketSource& source, Driver driver, const RunOptions& options, bool live) {
   RunReport report;
   report.source = source.name();
   report.live = live;
@@ -88,11 +119,11 @@ RunReport run_capture(capture::PacketSource& source, pipeline::Pipeline& pipelin
       // when the frame that ends it arrives.
       if (health != nullptr && !live) health->tick(frame.ts);
       if (options.slices != nullptr) options.slices->on_frame(frame);
-      pipeline.process(frame);
+      driver.frame(frame);
       progress.update(source, ++frames);
       last_frame_ts = frame.ts;
     } else if (status == capture::ReadStatus::timeout) {
-      // idle live interface: fall through to the heartbeat and deadline checks
+      driver.idle();  // idle live interface: then the heartbeat and deadline checks below
     } else {
       if (status == capture::ReadStatus::error) report.error = source.error_message();
       break;
@@ -103,62 +134,25 @@ RunReport run_capture(capture::PacketSource& source, pipeline::Pipeline& pipelin
     }
     if (live && options.duration_seconds > 0 && std::chrono::steady_clock::now() >= deadline) break;
   }
-  pipeline.finish();
+  driver.finish();
   if (options.slices != nullptr) options.slices->finish();
   // After the flows ended (their last events are out): the closing heartbeat has the final counts.
   if (health != nullptr) health->finish(live || frames == 0 ? wall_clock_now() : last_frame_ts);
   report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  report.stats = pipeline.stats();
+  driver.fill(report);
   report.capture = source.stats();
-  report.ndpi_version = pipeline.classifier().ndpi_version();
   return report;
 }
+}  // namespace
 
-// Sharded: the same reading, heartbeat and deadline logic; the heartbeat's counters are the
-// workers' as last published (once per second of capture time) plus the queue drops.
+RunReport run_capture(capture::PacketSource& source, pipeline::Pipeline& pipeline, const RunOptions& options,
+                      bool live) {
+  return run_loop(source, SingleDriver{pipeline}, options, live);
+}
+
 RunReport run_capture(capture::PacketSource& source, pipeline::ShardedPipeline& pipeline, const RunOptions& options,
                       bool live) {
-  RunReport report;
-  report.source = source.name();
-  report.live = live;
-  ProgressBar progress(options.progress && !live);
-  const auto start = std::chrono::steady_clock::now();
-  const auto deadline = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                    std::chrono::duration<double>(options.duration_seconds));
-  publish::HealthReporter* health = options.health;
-  capture::RawFrame frame;
-  std::uint64_t frames = 0;
-  core::Timestamp last_frame_ts;
-  while (!g_stop_requested.load(std::memory_order_relaxed)) {
-    const capture::ReadStatus status = source.next(frame);
-    if (status == capture::ReadStatus::frame) {
-      if (health != nullptr && !live) health->tick(frame.ts);
-      if (options.slices != nullptr) options.slices->on_frame(frame);
-      pipeline.dispatch(frame);
-      progress.update(source, ++frames);
-      last_frame_ts = frame.ts;
-    } else if (status == capture::ReadStatus::timeout) {
-      pipeline.flush();  // idle live interface: hand over what is batched, then the checks below
-    } else {
-      if (status == capture::ReadStatus::error) report.error = source.error_message();
-      break;
-    }
-    if (health != nullptr && live) health->tick(wall_clock_now());
-    if (options.slices != nullptr && live && status == capture::ReadStatus::timeout) {
-      options.slices->tick(wall_clock_now());
-    }
-    if (live && options.duration_seconds > 0 && std::chrono::steady_clock::now() >= deadline) break;
-  }
-  pipeline.finish();
-  if (options.slices != nullptr) options.slices->finish();
-  if (health != nullptr) health->finish(live || frames == 0 ? wall_clock_now() : last_frame_ts);
-  report.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  report.stats = pipeline.stats();
-  report.capture = source.stats();
-  report.ndpi_version = pipeline.ndpi_version();
-  report.workers = pipeline.workers();
-  report.queue_drops = pipeline.queue_drops();
-  return report;
+  return run_loop(source, ShardedDriver{pipeline}, options, live);
 }
 
 }  // namespace normwatch::app
