@@ -25,6 +25,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from itest import free_port  # noqa: E402
+
 NORMWATCH = COLLECTOR = SOURCE = None
 SENSOR_ID = "sensor-a"
 # Generous: the sanitizer build is several times slower, and the machine may be shared.
@@ -39,12 +42,6 @@ class Failure(Exception):
 def check(condition, message):
     if not condition:
         raise Failure(message)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def capture(name):

@@ -9,15 +9,16 @@ a recomputed SHA256SUMS, so that it is the chain and the signatures that catch t
 
 usage: evidence_test.py NORMWATCH NORMWATCH_COLLECTOR SOURCE_DIR
 """
-import hashlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from itest import check, failures, free_port, resum, run  # noqa: E402
 
 NORMWATCH, COLLECTOR, SOURCE = sys.argv[1:4]
 CAPTURES = [os.path.join(SOURCE, "captures/modbus/libmodbus-script.pcap"),
@@ -25,37 +26,6 @@ CAPTURES = [os.path.join(SOURCE, "captures/modbus/libmodbus-script.pcap"),
             os.path.join(SOURCE, "captures/iec104/iec104-catalogue.pcap")]
 RULES = os.path.join(SOURCE, "rules")
 POLICY = os.path.join(SOURCE, "rules/policies/demo-plant.yaml")
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
-
-
-def run(*args, **kw):
-    return subprocess.run(list(args), capture_output=True, text=True, timeout=120, **kw)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def resum(bundle):
-    """What a forger would do: recompute SHA256SUMS after editing."""
-    lines = []
-    for root, _, files in os.walk(bundle):
-        for f in sorted(files):
-            rel = os.path.relpath(os.path.join(root, f), bundle)
-            if rel == "SHA256SUMS":
-                continue
-            with open(os.path.join(bundle, rel), "rb") as fh:
-                lines.append(f"{hashlib.sha256(fh.read()).hexdigest()}  {rel}\n")
-    with open(os.path.join(bundle, "SHA256SUMS"), "w") as fh:
-        fh.writelines(sorted(lines, key=lambda l: l[66:]))
 
 
 def tampered(base, name, edit, fix_sums=True):

@@ -13,46 +13,18 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from itest import check, failures, free_port, resum, run  # noqa: E402
+
 NORMWATCH, COLLECTOR, SOURCE = sys.argv[1:4]
 CAPTURE = os.path.join(SOURCE, "captures/modbus/libmodbus-script.pcap")
 RULES = os.path.join(SOURCE, "rules")
 POLICY = os.path.join(SOURCE, "rules/policies/demo-plant.yaml")
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
-
-
-def run(*args, **kw):
-    return subprocess.run(list(args), capture_output=True, text=True, timeout=60, **kw)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def resum(bundle):
-    lines = []
-    for root, _, files in os.walk(bundle):
-        for f in sorted(files):
-            rel = os.path.relpath(os.path.join(root, f), bundle)
-            if rel == "SHA256SUMS":
-                continue
-            with open(os.path.join(bundle, rel), "rb") as fh:
-                lines.append(f"{hashlib.sha256(fh.read()).hexdigest()}  {rel}\n")
-    with open(os.path.join(bundle, "SHA256SUMS"), "w") as fh:
-        fh.writelines(sorted(lines, key=lambda l: l[66:]))
 
 
 def tshark_frames(path):

@@ -19,11 +19,13 @@ import os
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from itest import check, failures, free_port, run  # noqa: E402
 
 NORMWATCH, COLLECTOR, SOURCE = (os.path.abspath(p) for p in sys.argv[1:4])
 SENSORS = [
@@ -32,23 +34,6 @@ SENSORS = [
 ]
 T0 = "2026-01-01T00:00:00Z"
 FINDING_KINDS = ("norm_violation", "segmentation", "anomaly")
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
-
-
-def run(*args, **kw):
-    return subprocess.run(list(args), capture_output=True, text=True, timeout=60, **kw)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def under_project_test_script():
