@@ -276,9 +276,13 @@ core::Result<void, std::string> EventStore::insert_rows(const std::vector<std::s
 }
 
 core::Result<void, std::string> EventStore::store_integrity_events(std::int64_t received_ns) {
-  // Each problem the integrity checker found becomes an event of the collector itself, stored
-  // like a sensor's (never instead of the sensor's event, which is stored and marked).
-  const auto problems = integrity_->take_problems();
+  return store_collector_events(integrity_->take_problems(), received_ns);
+}
+
+core::Result<void, std::string> EventStore::store_collector_events(const std::vector<IntegrityProblem>& problems,
+                                                                   std::int64_t received_ns) {
+  // Each problem becomes an event of the collector itself, stored like a sensor's (never instead
+  // of the sensor's event, which is stored and marked).
   if (problems.empty()) return {};
   std::vector<std::string> owned;
   for (const IntegrityProblem& p : problems) {

@@ -13,10 +13,15 @@ constexpr std::size_t kMaxSliceBytes = 1U << 20;
 core::Result<std::string, std::string> EventStore::store_slice(std::string_view line, std::string_view encoded,
                                                                std::int64_t received_ns) {
   const auto ref = events::read_slice_ref(line);
-  if (!ref || !ref->dropped.empty() || !events::valid_slice_name(ref->name)) return std::string("slice.no_reference");
+  if (!ref || !ref->dropped.empty() || !events::valid_slice_name(ref->name)) {
+    return refuse_slice(line, "slice.no_reference", "a slice came with an event that names none", received_ns);
+  }
   const auto bytes = events::from_base64(encoded, kMaxSliceBytes);
-  if (!bytes) return std::string("slice.bad_encoding");
-  if (events::sha256_hex(*bytes) != ref->sha256) return std::string("slice.hash_mismatch");
+  if (!bytes) return refuse_slice(line, "slice.bad_encoding", "the slice " + ref->name + " is not valid base64", received_ns);
+  if (const std::string got = events::sha256_hex(*bytes); got != ref->sha256) {
+    return refuse_slice(line, "slice.hash_mismatch", "the slice " + ref->name + " has SHA-256 " + got + ", its event names " + ref->sha256,
+                        received_ns);
+  }
   if (!insert_slice_.prepared()) {
     auto st = db_.prepare(
         "INSERT OR IGNORE INTO slices(sha256, name, bytes, data, received_ns) VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -50,6 +55,25 @@ core::Result<std::optional<std::string>, std::string> EventStore::slice_bytes(st
   if (*row) out = events::from_base64(select_slice_.column_text(0), kMaxSliceBytes);
   select_slice_.reset();
   return out;
+}
+
+// A refused slice is evidence that was altered or damaged between the sensor and here: besides
+// the log line, it becomes an integrity event of the collector that names the sensor's event,
+// so that the report and `query` show it (the event itself is kept without its slice).
+core::Result<std::string, std::string> EventStore::refuse_slice(std::string_view line, std::string code, std::string detail,
+                                                                std::int64_t received_ns) {
+  if (integrity_) {
+    IntegrityProblem problem;
+    problem.code = code;
+    problem.detail = std::move(detail);
+    if (auto header = events::parse_event_header(line)) {
+      problem.sensor = header->sensor;
+      problem.epoch = header->epoch;
+      problem.seq = header->seq;
+    }
+    if (auto r = store_collector_events({problem}, received_ns); !r) return core::unexpected(r.error());
+  }
+  return code;
 }
 
 }  // namespace normwatch::collector

@@ -72,8 +72,9 @@ class EventStore {
   // Stores the pcap evidence slice that travelled with `line` (base64 `encoded`, inside the open
   // transaction) under its SHA-256, once. The value is "" when stored (or already there), else
   // why it was refused: "slice.no_reference" (the line names no slice), "slice.bad_encoding",
-  // "slice.hash_mismatch" (the bytes are not those the line's SHA-256 names). Errors are storage
-  // errors. See slice_store.cpp.
+  // "slice.hash_mismatch" (the bytes are not those the line's SHA-256 names); a refusal is also
+  // stored as an integrity event of the collector naming the sensor's event (when integrity
+  // checking is on). Errors are storage errors. See slice_store.cpp.
   core::Result<std::string, std::string> store_slice(std::string_view line, std::string_view encoded,
                                                      std::int64_t received_ns);
   // The stored slice with this SHA-256 (its file bytes), nullopt when there is none.
@@ -122,6 +123,10 @@ class EventStore {
                                              std::int64_t received_ns, std::string_view reason);
 
   core::Result<void, std::string> store_integrity_events(std::int64_t received_ns);
+  core::Result<void, std::string> store_collector_events(const std::vector<IntegrityProblem>& problems,
+                                                         std::int64_t received_ns);
+  core::Result<std::string, std::string> refuse_slice(std::string_view line, std::string code, std::string detail,
+                                                     std::int64_t received_ns);
 
   Database db_;
   StoreOptions options_;

@@ -56,6 +56,23 @@ TEST(SliceStore, RefusesBytesTheLineDoesNotName) {
   EXPECT_EQ(store->database().scalar("SELECT count(*) FROM slices"), 0);
 }
 
+// Bytes that do not match what the sensor signed are altered or damaged evidence: the collector
+// says so as an integrity event of its own that names the sensor's event, not only in its log.
+TEST(SliceStore, ARefusedSliceIsAnIntegrityEvent) {
+  TempDir dir;
+  auto store = EventStore::open(dir / "c.db").value();
+  const std::string line = line_naming(kPcap, 7);
+  ASSERT_TRUE(store->begin());
+  ASSERT_TRUE(store->ingest(line, "s1", 1));
+  EXPECT_EQ(store->store_slice(line, events::to_base64("altered bytes"), 2).value(), "slice.hash_mismatch");
+  ASSERT_TRUE(store->commit());
+  EXPECT_EQ(store->database().scalar("SELECT count(*) FROM events WHERE sensor = 'normwatch-collector' AND kind = "
+                                     "'integrity' AND line LIKE '%\"problem\":\"slice.hash_mismatch\"%' AND "
+                                     "line LIKE '%\"sensor\":\"s1\",\"seq\":7}%'"),
+            1);
+  EXPECT_EQ(store->database().scalar("SELECT count(*) FROM slices"), 0);
+}
+
 TEST(SliceStore, ExportWritesTheSlicesTheEventsNameAndListsThem) {
   TempDir dir;
   auto store = EventStore::open(dir / "c.db").value();
