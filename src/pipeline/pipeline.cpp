@@ -55,6 +55,7 @@ void Pipeline::handle_transport(const decode::DecodedPacket& packet) {
     if (f.is_tcp()) ++tcp_streams_;
   }
   auto& ctx = static_cast<FlowContext&>(*f.extension);
+  if (ctx.tcp) ctx.tcp->prefetch();
   classifier_.on_packet(ctx.classification, f, packet);
 
   if (packet.transport == decode::Transport::tcp) {
@@ -70,7 +71,7 @@ void Pipeline::handle_transport(const decode::DecodedPacket& packet) {
       }
       return;
     }
-    if (!ctx.tcp) ctx.tcp = std::make_unique<stream::TcpReassembler>(reassembly_);
+    if (!ctx.tcp) ctx.tcp.emplace(reassembly_);
     ctx.tcp->on_segment(found.direction, packet, ctx);
   } else if (packet.transport == decode::Transport::udp && !packet.payload.empty()) {
     ctx.on_datagram(found.direction, packet);

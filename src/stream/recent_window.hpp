@@ -17,6 +17,10 @@ class RecentWindow {
   void allocate(std::size_t size);
   bool active() const { return size_ != 0; }
   std::size_t size() const { return size_; }
+  // Where store() writes the byte at stream offset `offset` (nullptr when off): a prefetch hint.
+  const std::byte* cursor(std::int64_t offset) const {
+    return size_ == 0 ? nullptr : ring_.get() + (static_cast<std::size_t>(offset) & (size_ - 1));
+  }
 
   // Records bytes delivered at stream offset `offset` (only the last size() bytes matter).
   void store(std::int64_t offset, core::Bytes bytes);

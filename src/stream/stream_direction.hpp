@@ -39,6 +39,8 @@ class StreamDirection {
   std::int64_t next() const { return next_; }
   core::Timestamp last_ts() const { return last_ts_; }
   void set_last_ts(core::Timestamp ts) { last_ts_ = ts; }
+  // Where the next in-order bytes will be written into the overlap window (nullptr: none).
+  const std::byte* window_cursor() const { return recent_.cursor(next_); }
 
   // Starts the stream: offset 0 is sequence number `seq_of_first_byte`.
   void start(std::uint32_t seq_of_first_byte, bool from_syn);

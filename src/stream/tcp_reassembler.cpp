@@ -14,6 +14,21 @@ namespace tf = decode::tcp_flags;
 TcpReassembler::TcpReassembler(ReassemblyContext& context) : context_(context) {}
 TcpReassembler::~TcpReassembler() = default;
 
+void TcpReassembler::prefetch() const {
+  // Prefetches for writing: segments update the state and append to the window. A prefetch
+  // never faults, so a stale cursor costs at most a wasted load.
+  for (std::size_t i = 0; i < dirs_.size(); ++i) {
+    if (!dirs_[i]) continue;
+    const auto* bytes = reinterpret_cast<const char*>(dirs_[i].get());
+    for (std::size_t at = 0; at < sizeof(StreamDirection); at += 64) __builtin_prefetch(bytes + at, 1);
+    __builtin_prefetch(bytes + sizeof(StreamDirection) - 1, 1);
+    if (window_cursors_[i] != nullptr) {
+      __builtin_prefetch(window_cursors_[i], 1);
+      __builtin_prefetch(window_cursors_[i] + 63, 1);  // a small segment may cross a line
+    }
+  }
+}
+
 StreamDirection& TcpReassembler::direction_state(flow::Direction d) {
   auto& slot = dirs_[flow::index(d)];
   if (!slot) slot = std::make_unique<StreamDirection>(context_);
@@ -64,6 +79,7 @@ void TcpReassembler::on_segment(flow::Direction direction, const decode::Decoded
           emit.anomaly(StreamAnomaly::data_before_syn_ack);
         }
         dir.on_data(dir.offset_of(data_seq), payload, fin, emit);
+        window_cursors_[flow::index(direction)] = dir.window_cursor();
       }
     }
   }

@@ -78,6 +78,12 @@ class TcpReassembler {
   // no stream to end). Chunks carry `frame_no` and the direction's last timestamp.
   void finish(StreamConsumer& consumer, std::uint64_t frame_no);
 
+  // Starts loading both directions' state (and where their next bytes go in the overlap windows)
+  // into the cache. A replay meets thousands of flows in turn, so that state is rarely cached:
+  // called before other per-packet work (classification), the misses overlap with it and with
+  // each other instead of following one another. Changes nothing.
+  void prefetch() const;
+
  private:
   detail::StreamDirection& direction_state(flow::Direction d);
   bool in_window(const detail::StreamDirection& dir, std::uint32_t seq) const;
@@ -86,6 +92,9 @@ class TcpReassembler {
   // Allocated when a direction first sends a SYN, FIN or data: a SYN sweep costs one small
   // record per flow, and buffers come later still (window on first data, copies when reordered).
   std::array<std::unique_ptr<detail::StreamDirection>, 2> dirs_;
+  // Per direction, where its next in-order bytes go in its overlap window, kept here beside the
+  // pointers so that prefetch() can start that miss too without waiting for the direction's state.
+  std::array<const std::byte*, 2> window_cursors_{};
   ReassemblyContext& context_;
   bool reset_ = false;   // a RST ended both directions
 };
