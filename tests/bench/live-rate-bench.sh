@@ -55,7 +55,7 @@ if_s="nwrate0"
 if_f="nwratef0"
 sensor_pid=""
 cleanup() {
-  [ -n "$sensor_pid" ] && kill "$sensor_pid" 2>/dev/null || true
+  if [ -n "$sensor_pid" ]; then kill "$sensor_pid" 2>/dev/null || true; fi
   ip netns del "$ns_s" 2>/dev/null || true
   ip netns del "$ns_f" 2>/dev/null || true
   rm -rf "$scratch"
@@ -73,10 +73,10 @@ ip netns add "$ns_s"
 ip netns add "$ns_f"
 ip link add "$if_s" netns "$ns_s" type veth peer name "$if_f" netns "$ns_f"
 for pair in "$ns_s $if_s" "$ns_f $if_f"; do
-  set -- $pair
+  read -r ns ifname <<<"$pair"
   # no IPv6, no address: nothing but tcpreplay's frames crosses the pair
-  ip netns exec "$1" sysctl -q -w "net.ipv6.conf.$2.disable_ipv6=1"
-  ip netns exec "$1" ip link set "$2" up
+  ip netns exec "$ns" sysctl -q -w "net.ipv6.conf.$ifname.disable_ipv6=1"
+  ip netns exec "$ns" ip link set "$ifname" up
 done
 
 sensor_args=(--json --user root --duration 600)
