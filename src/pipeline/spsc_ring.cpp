@@ -5,19 +5,12 @@
 #include <bit>
 #include <cstring>
 
+#include "normwatch/pipeline/spin_wait.hpp"
+
 namespace normwatch::pipeline {
 
 namespace {
 constexpr std::uint64_t kSkip = ~std::uint64_t{0};  // header value: the rest of the buffer is unused
-constexpr int kSpins = 256;                          // polls before sleeping
-
-inline void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield");
-#endif
-}
 }  // namespace
 
 SpscByteRing::SpscByteRing(std::size_t capacity_bytes)
@@ -85,40 +78,41 @@ void SpscByteRing::release() {
 
 std::span<std::byte> SpscByteRing::reserve_wait(std::size_t n) {
   if (n == 0 || n > max_record()) return {};
-  for (int i = 0;; ++i) {
+  if (auto room = try_reserve(n); !room.empty()) return room;
+  publish();  // the consumer cannot make room with records it does not see
+  Backoff backoff;
+  for (;;) {
     if (auto room = try_reserve(n); !room.empty()) return room;
-    if (i < kSpins) {
-      cpu_relax();
-      continue;
-    }
-    publish();  // the consumer cannot make room for records it does not see
-    const std::uint64_t seen = tail_.load(std::memory_order_seq_cst);
+    if (backoff.spin()) continue;
+    // Dekker with release(): announce the sleep, then re-read tail_ (both seq_cst, as release()'s
+    // store and load); a release() in between either is seen here or sees the flag and notifies.
+    // The wait returns at once if tail_ has moved past `seen`.
     producer_sleeping_.store(true, std::memory_order_seq_cst);
-    // Re-check after announcing the sleep: a release in between either is seen here or notifies.
+    const std::uint64_t seen = tail_.load(std::memory_order_seq_cst);
+    cached_tail_ = seen;
     if (auto room = try_reserve(n); !room.empty()) {
       producer_sleeping_.store(false, std::memory_order_relaxed);
       return room;
     }
     tail_.wait(seen, std::memory_order_seq_cst);
     producer_sleeping_.store(false, std::memory_order_relaxed);
-    i = 0;
+    backoff.reset();
   }
 }
 
 std::span<const std::byte> SpscByteRing::peek_wait() {
-  for (int i = 0;; ++i) {
+  Backoff backoff;
+  for (;;) {
     if (auto rec = try_peek(); !rec.empty()) return rec;
-    if (i < kSpins) {
-      cpu_relax();
-      continue;
-    }
+    if (backoff.spin()) continue;
+    // Dekker with publish(), as in reserve_wait.
     const std::uint64_t seen = head_.load(std::memory_order_seq_cst);
     consumer_sleeping_.store(true, std::memory_order_seq_cst);
     if (head_.load(std::memory_order_seq_cst) == seen && seen == tail_.load(std::memory_order_relaxed)) {
       head_.wait(seen, std::memory_order_seq_cst);
     }
     consumer_sleeping_.store(false, std::memory_order_relaxed);
-    i = 0;
+    backoff.reset();
   }
 }
 

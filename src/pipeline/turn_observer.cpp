@@ -1,32 +1,19 @@
-// TurnObserver (turn_observer.hpp): waiting for the turn, spinning first (the other worker is
-// usually a few frames behind), then sleeping on its completion counter.
+// TurnObserver (turn_observer.hpp): waiting for the turn, spinning and yielding first (the other
+// worker is usually a few frames behind; spin_wait.hpp), then sleeping on its completion counter.
 #include "turn_observer.hpp"
 
+#include "normwatch/pipeline/spin_wait.hpp"
+
 namespace normwatch::pipeline {
-
-namespace {
-constexpr int kSpins = 512;
-
-inline void cpu_relax() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield");
-#endif
-}
-}  // namespace
 
 void TurnObserver::wait_for_turn() {
   bool slept = false;
   for (unsigned j = 0; j < workers_; ++j) {
     if (j == self_) continue;
     Completion& c = completions_[j];
-    for (int i = 0; c.done.load(std::memory_order_acquire) < need_[j];) {
-      if (i < kSpins) {
-        ++i;
-        cpu_relax();
-        continue;
-      }
+    Backoff backoff;
+    while (c.done.load(std::memory_order_acquire) < need_[j]) {
+      if (backoff.spin()) continue;
       // Announce the sleep, then re-check: a completion after this either is seen or notifies.
       c.waiters.fetch_add(1, std::memory_order_seq_cst);
       const std::uint64_t seen = c.done.load(std::memory_order_seq_cst);
@@ -35,6 +22,7 @@ void TurnObserver::wait_for_turn() {
         slept = true;
       }
       c.waiters.fetch_sub(1, std::memory_order_relaxed);
+      backoff.reset();
     }
   }
   if (slept) ++turn_waits_;

@@ -42,7 +42,8 @@ class SpscByteRing {
   std::span<const std::byte> try_peek();
   void release();
 
-  // Blocking variants: spin briefly, then sleep on the other side's counter until it moves.
+  // Blocking variants: pause and yield briefly (spin_wait.hpp), then sleep on the other side's
+  // counter (futex) until it moves, so that an idle thread burns no core.
   // reserve_wait publishes deferred records before it sleeps, and returns an empty span only
   // when n is 0 or more than max_record().
   std::span<std::byte> reserve_wait(std::size_t n);
