@@ -106,13 +106,23 @@ run_tests() {
   "${emulator[@]}" "$build/normwatch" --version
   "${emulator[@]}" "$build/normwatch-collector" --help >/dev/null
   make_wrapper
+  # Golden cases with --workers need an emulator that can start guest threads. Debian 12's
+  # qemu-user 7.2 on some hosts spins forever inside the guest's first pthread_create when the
+  # guest is dynamically linked (issue 9: a five-line C program that creates one thread hangs
+  # there; the same program linked statically runs, and so do the sharded pipeline's stress tests).
+  # So one bounded probe decides; SIGKILL because the sensor handles SIGTERM as a stop request.
+  local threads=1
+  if ! timeout -s KILL 30 "$build/normwatch-qemu" decode captures/cases/udp-dnp3.pcap --workers 2 >/dev/null 2>&1; then
+    threads=0
+    log "this qemu-user cannot run a threaded dynamically linked guest: --workers golden cases skipped"
+  fi
   for case_dir in tests/golden/*/; do
     case=$(basename "$case_dir")
     [ -f "$case_dir/args" ] || continue
-    # --workers N under qemu-user: the worker threads' spin-waits on atomics crawl (qemu emulates
-    # guest atomics with exclusive sections; a 0.5 s case ran over 9 minutes). The sharded path is
-    # covered natively (goldens, unit and integration tests); here only the single-thread one.
-    if grep -q -- '--workers' "$case_dir/args"; then log "golden $case: skipped under qemu-user (threads)"; continue; fi
+    if [ $threads -eq 0 ] && grep -q -- '--workers' "$case_dir/args"; then
+      log "golden $case: skipped (no guest threads under this qemu-user)"
+      continue
+    fi
     python3 tests/golden/run_golden.py "$build/normwatch-qemu" "$src" "$case" >/dev/null 2>&1 \
       && log "golden $case: match" || { log "golden $case: FAILED"; failed=1; }
   done
