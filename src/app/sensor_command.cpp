@@ -3,6 +3,7 @@
 #include "privileges.hpp"
 
 #include <cstdio>
+#include <fstream>
 #include <memory>
 #include <numeric>
 #include <optional>
@@ -203,6 +204,23 @@ int run_replay(const std::string& capture_path, const SensorSettings& s) {
   return finish_run(report, *outputs, s, CaptureMode::replay);
 }
 
+namespace {
+// The largest frame the interface can carry: its MTU plus an Ethernet header with two VLAN tags.
+constexpr int kLinkOverhead = 14 + 2 * 4;
+
+// A note when the interface's frames can be longer than the snap length (a jumbo-frame network
+// with the default --snaplen): such frames are cut, and counted, but their payload is lost to the
+// parsers. Empty when they fit or the MTU cannot be read (not a Linux network interface).
+std::string snaplen_note(const capture::LiveOptions& live) {
+  std::ifstream in("/sys/class/net/" + live.interface + "/mtu");
+  int mtu = 0;
+  if (!(in >> mtu) || mtu <= 0 || mtu + kLinkOverhead <= live.snaplen) return {};
+  return "interface " + live.interface + " has MTU " + std::to_string(mtu) + " but --snaplen is " +
+         std::to_string(live.snaplen) + ": longer frames are cut (counted as \"cut by snaplen\"); use --snaplen " +
+         std::to_string(mtu + kLinkOverhead) + " if such frames carry traffic to watch";
+}
+}  // namespace
+
 int run_live(const capture::LiveOptions& live, const SensorSettings& s) {
   auto outputs = open_outputs(s, CaptureMode::live);
   if (!outputs) return outputs.error();
@@ -221,6 +239,7 @@ int run_live(const capture::LiveOptions& live, const SensorSettings& s) {
   install_stop_signals(source->get());
   std::fprintf(stderr, "normwatch: capturing on %s (Ctrl-C to stop)\n", live.interface.c_str());
   if (!dropped->empty()) std::fprintf(stderr, "normwatch: %s\n", dropped->c_str());
+  if (const std::string note = snaplen_note(live); !note.empty()) std::fprintf(stderr, "normwatch: %s\n", note.c_str());
   const RunReport report = run_pipelines(**source, s, CaptureMode::live, *outputs, RunOptions{false, s.duration, nullptr});
   return finish_run(report, *outputs, s, CaptureMode::live);
 }

@@ -15,7 +15,11 @@ namespace normwatch::capture {
 struct LiveOptions {
   std::string interface;
   std::string bpf_filter;            // empty: everything
-  int snaplen = 65535;
+  // In immediate mode libpcap uses TPACKET_V2, which gives every frame a slot of the snap length:
+  // at 65535 the 64 MiB ring held ~1,000 frames and dropped from 50-70 k packets/s on a veth
+  // (tests/bench/live-rate-bench.sh). 2048 holds any Ethernet frame of a 1500-byte MTU with
+  // QinQ tags, ~30,000 of them; jumbo-frame networks raise it (the sensor says so at start).
+  int snaplen = 2048;
   int buffer_size_bytes = 64 << 20;  // kernel ring; large, because drops make a sensor blind
   bool promiscuous = true;
   bool immediate = true;             // deliver each frame at once rather than in batches
