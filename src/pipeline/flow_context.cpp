@@ -47,6 +47,7 @@ void FlowContext::start_session(protocols::ProtocolId id) {
   const auto* descriptor = protocols::find_protocol(id);
   if (descriptor == nullptr) return;
   session = descriptor->make_session(*this, owner.options_.sessions);
+  if (session) session_hot_ = session->hot_region();
   // Replay what was held while the probes decided, in arrival order.
   std::vector<Pending> held;
   held.swap(pending_);

@@ -56,6 +56,7 @@ void Pipeline::handle_transport(const decode::DecodedPacket& packet) {
   }
   auto& ctx = static_cast<FlowContext&>(*f.extension);
   if (ctx.tcp) ctx.tcp->prefetch();
+  if (!packet.payload.empty()) ctx.prefetch_session();
   classifier_.on_packet(ctx.classification, f, packet);
 
   if (packet.transport == decode::Transport::tcp) {

@@ -34,6 +34,15 @@ ModbusSession::ModbusSession(PduSink& sink, const Config& config)
       streams_{Stream(kMbapSize - 1 + limits_.tolerated_length), Stream(kMbapSize - 1 + limits_.tolerated_length)},
       transactions_(config.max_outstanding) {}
 
+// Framing state, the outstanding-request table with its inline entries, the role score and the
+// first counters: the members every ADU touches, in declaration order (the anomaly counters and
+// text buffers after them are touched only by anomalies).
+protocols::Session::HotRegion ModbusSession::hot_region() const {
+  const auto* begin = reinterpret_cast<const char*>(this);
+  const auto* end = reinterpret_cast<const char*>(&counters_.anomalies);
+  return {this, static_cast<std::size_t>(end - begin)};
+}
+
 void ModbusSession::on_stream(Side from, core::Bytes bytes, bool gap_before, const SegmentContext& ctx) {
   const Where at{from, ctx.frame_no, ctx.ts};
   Stream& stream = stream_of(from);

@@ -3,6 +3,7 @@
 // and reports PDUs and anomalies to a PduSink. Parsers stay pure; sessions hold the state.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "normwatch/core/byte_reader.hpp"
@@ -28,6 +29,16 @@ class Session {
   virtual void on_datagram(Side from, core::Bytes bytes, const SegmentContext& ctx) = 0;
   // The flow ended: report what is still open (unanswered requests, partial frames).
   virtual void on_end(const SegmentContext& ctx) = 0;
+
+  // The memory every PDU of this session touches (framing state, pairing, hot counters), which
+  // the pipeline prefetches as soon as a packet's flow is found: a replay or a busy plant meets
+  // thousands of flows in turn, and the first touch of a session was a cache miss per ADU.
+  // Asked once per session; by default the object's first cache line (its vtable pointer).
+  struct HotRegion {
+    const void* at = nullptr;
+    std::size_t bytes = 0;
+  };
+  virtual HotRegion hot_region() const { return {this, 64}; }
 };
 
 }  // namespace normwatch::protocols

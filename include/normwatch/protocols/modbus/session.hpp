@@ -48,6 +48,7 @@ class ModbusSession final : public protocols::Session {
   void on_stream(Side from, core::Bytes bytes, bool gap_before, const SegmentContext& ctx) override;
   void on_datagram(Side from, core::Bytes bytes, const SegmentContext& ctx) override;
   void on_end(const SegmentContext& ctx) override;
+  HotRegion hot_region() const override;
 
   const SessionCounters& counters() const { return counters_; }
   // The stream side that acts as Modbus client, as far as content has shown (port 502 is only a
