@@ -40,3 +40,18 @@ def resum(bundle):
                 lines.append(f"{hashlib.sha256(fh.read()).hexdigest()}  {rel}\n")
     with open(os.path.join(bundle, "SHA256SUMS"), "w") as fh:
         fh.writelines(sorted(lines, key=lambda l: l[66:]))
+
+
+class Checks:
+    """Counts passed and failed checks, printing each failure (for tests that report a tally)."""
+
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, ok: bool, what: str):
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print("FAIL:", what)

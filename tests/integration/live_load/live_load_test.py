@@ -34,6 +34,9 @@ import threading
 import time
 from collections import Counter
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from itest import Checks  # noqa: E402
+
 SKIP = 77
 PID = os.getpid()
 NS_SENSOR = f"nw-load-s-{PID}"
@@ -57,19 +60,6 @@ def run(*cmd, check=True, timeout=120):
 def not_permitted(text: str) -> bool:
     text = text.lower()
     return "permission" in text or "not permitted" in text
-
-
-class Checks:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, ok: bool, what: str):
-        if ok:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print("FAIL:", what)
 
 
 # --- namespaces ----------------------------------------------------------------------------------

@@ -28,6 +28,9 @@ import tempfile
 import time
 from collections import Counter
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from itest import Checks  # noqa: E402
+
 FIRST_PORT = 15502
 START_SECONDS = 30.0        # for the sensor and the recorder to open lo (a sanitizer build is slow)
 LIVE_BOUND_SECONDS = 90.0   # normwatch live --duration: a bound only, it is stopped with SIGINT
@@ -58,19 +61,6 @@ def read_line(proc, seconds: float, stream: str = "stdout") -> str:
     if not sel.select(timeout=seconds):
         return ""
     return pipe.readline().strip()
-
-
-class Checks:
-    def __init__(self):
-        self.passed = 0
-        self.failed = 0
-
-    def check(self, ok: bool, what: str):
-        if ok:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print("FAIL:", what)
 
 
 def compare_pdus(checks: Checks, expected: list, decoded: list, port: int):
