@@ -66,34 +66,7 @@ void FlowContext::start_session(protocols::ProtocolId id) {
 void FlowContext::route(flow::Direction direction, core::Bytes bytes, bool gap_before,
                         const protocols::SegmentContext& ctx, bool datagram) {
   if (!owner.options_.parse_ics || bytes.empty()) return;
-  if (!session) {
-    if (classification.ics_decided()) return;  // decided: not one of ours
-    // Probe on everything this side has sent so far (held bytes + these).
-    std::vector<std::byte> side_bytes;
-    for (const auto& p : pending_) {
-      if (p.direction == direction) side_bytes.insert(side_bytes.end(), p.bytes.begin(), p.bytes.end());
-    }
-    core::Bytes probe_input = bytes;
-    if (!side_bytes.empty()) {
-      side_bytes.insert(side_bytes.end(), bytes.begin(), bytes.end());
-      probe_input = core::Bytes(side_bytes);
-    }
-    const auto id = owner.classifier_.probe_ics(classification, flow, probe_input, datagram);
-    if (id == protocols::ProtocolId::unknown) {
-      if (!classification.ics_decided() && pending_bytes_ + bytes.size() <= kMaxPendingBytes) {
-        pending_.push_back({direction, std::vector<std::byte>(bytes.begin(), bytes.end()), gap_before, datagram, ctx});
-        pending_bytes_ += bytes.size();
-      } else if (!classification.ics_decided()) {
-        owner.classifier_.probe_ics(classification, flow, {}, datagram);  // give up: over the hold cap
-        pending_.clear();
-      } else {
-        pending_.clear();
-      }
-      return;
-    }
-    start_session(id);
-    if (!session) return;
-  }
+  if (!session && !probe(direction, bytes, gap_before, ctx, datagram)) return;
   feeding_ = direction;
   if (datagram) {
     session->on_datagram(side_of(direction), bytes, ctx);
@@ -101,6 +74,36 @@ void FlowContext::route(flow::Direction direction, core::Bytes bytes, bool gap_b
     session->on_stream(side_of(direction), bytes, gap_before, ctx);
   }
   feeding_.reset();
+}
+
+bool FlowContext::probe(flow::Direction direction, core::Bytes bytes, bool gap_before,
+                        const protocols::SegmentContext& ctx, bool datagram) {
+  if (classification.ics_decided()) return false;  // decided: not one of ours
+  // Probe on everything this side has sent so far (held bytes + these).
+  std::vector<std::byte> side_bytes;
+  for (const auto& p : pending_) {
+    if (p.direction == direction) side_bytes.insert(side_bytes.end(), p.bytes.begin(), p.bytes.end());
+  }
+  core::Bytes probe_input = bytes;
+  if (!side_bytes.empty()) {
+    side_bytes.insert(side_bytes.end(), bytes.begin(), bytes.end());
+    probe_input = core::Bytes(side_bytes);
+  }
+  const auto id = owner.classifier_.probe_ics(classification, flow, probe_input, datagram);
+  if (id == protocols::ProtocolId::unknown) {
+    if (!classification.ics_decided() && pending_bytes_ + bytes.size() <= kMaxPendingBytes) {
+      pending_.push_back({direction, std::vector<std::byte>(bytes.begin(), bytes.end()), gap_before, datagram, ctx});
+      pending_bytes_ += bytes.size();
+    } else if (!classification.ics_decided()) {
+      owner.classifier_.probe_ics(classification, flow, {}, datagram);  // give up: over the hold cap
+      pending_.clear();
+    } else {
+      pending_.clear();
+    }
+    return false;
+  }
+  start_session(id);
+  return session != nullptr;
 }
 
 void FlowContext::on_data(const stream::StreamChunk& chunk) {

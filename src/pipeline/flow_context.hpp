@@ -17,7 +17,7 @@
 
 namespace normwatch::pipeline {
 
-struct FlowContext final : flow::FlowExtension, stream::StreamConsumer, protocols::PduSink {
+struct alignas(64) FlowContext final : flow::FlowExtension, stream::StreamConsumer, protocols::PduSink {
   FlowContext(Pipeline& owner, flow::Flow& flow);
   ~FlowContext() override;
 
@@ -33,22 +33,12 @@ struct FlowContext final : flow::FlowExtension, stream::StreamConsumer, protocol
   // Tells the observer the flow's protocol once it is decided (or, with `at_end`, whatever it is).
   void report_classified(std::uint64_t frame_no, core::Timestamp ts, bool at_end);
 
-  Pipeline& owner;
-  flow::Flow& flow;
-  // In place rather than behind a pointer: one dependent cache miss less on every TCP segment
-  // (a replay meets thousands of flows in turn, so each hop to per-flow state misses the cache).
-  std::optional<stream::TcpReassembler> tcp;
-  classify::FlowClassification classification;
-  std::unique_ptr<protocols::Session> session;
   // Starts loading the session's hot memory (Session::hot_region, asked once when the session
   // starts) while the packet is classified and reassembled.
   void prefetch_session() const {
     const auto* at = static_cast<const char*>(session_hot_.at);
     for (std::size_t off = 0; off < session_hot_.bytes; off += 64) __builtin_prefetch(at + off, 1);
   }
-  // The observer's per-flow words (FlowEndpoints::observer_scratch); not part of the flow's
-  // identity, so const members may hand them out.
-  mutable std::array<std::uint64_t, kObserverScratchWords> observer_scratch{};
 
  private:
   protocols::Side side_of(flow::Direction d) const {
@@ -60,6 +50,10 @@ struct FlowContext final : flow::FlowExtension, stream::StreamConsumer, protocol
   // replayed into the session once it exists.
   void route(flow::Direction direction, core::Bytes bytes, bool gap_before, const protocols::SegmentContext& ctx,
              bool datagram);
+  // The part of route before the flow has a session, out of line (the probes, the holding area):
+  // true when a session exists now and should get the bytes.
+  [[gnu::noinline]] bool probe(flow::Direction direction, core::Bytes bytes, bool gap_before,
+                               const protocols::SegmentContext& ctx, bool datagram);
   void start_session(protocols::ProtocolId id);
 
   struct Pending {
@@ -69,14 +63,35 @@ struct FlowContext final : flow::FlowExtension, stream::StreamConsumer, protocol
     bool datagram;
     protocols::SegmentContext ctx;
   };
-  std::vector<Pending> pending_;
+
+  // Members, hot first: a replay meets thousands of flows in turn, so every cache line of a flow's
+  // context a packet touches is a likely miss. What every packet reads or writes lies in the first
+  // three lines of the (aligned) context, which the flow table prefetches when it finds the flow
+  // (flow::FlowExtension::kHotBytes); the probes' holding area and the observer's words follow.
+ public:
+  Pipeline& owner;
+  flow::Flow& flow;
+  std::unique_ptr<protocols::Session> session;
+
+ private:
   protocols::Session::HotRegion session_hot_;
-  std::size_t pending_bytes_ = 0;
   // Direction of the bytes being fed to the session right now: PDUs reported during that call
   // were sent that way, whatever the session concluded about roles.
   std::optional<flow::Direction> feeding_;
   bool ended_ = false;
   bool classified_reported_ = false;
+
+ public:
+  // In place rather than behind a pointer: one dependent cache miss less on every TCP segment.
+  std::optional<stream::TcpReassembler> tcp;
+  classify::FlowClassification classification;
+  // The observer's per-flow words (FlowEndpoints::observer_scratch); not part of the flow's
+  // identity, so const members may hand them out.
+  mutable std::array<std::uint64_t, kObserverScratchWords> observer_scratch{};
+
+ private:
+  std::vector<Pending> pending_;
+  std::size_t pending_bytes_ = 0;
 };
 
 }  // namespace normwatch::pipeline

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 
@@ -16,6 +17,9 @@ namespace normwatch::flow {
 class FlowExtension {
  public:
   virtual ~FlowExtension() = default;
+  // An extension keeps what every packet of its flow touches within its first kHotBytes: the
+  // flow table starts loading them when it finds the flow.
+  static constexpr std::size_t kHotBytes = 192;
 };
 
 enum class TcpState : std::uint8_t {
