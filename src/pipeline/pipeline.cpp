@@ -106,11 +106,6 @@ void Pipeline::tick(core::Timestamp now, std::uint64_t frame_no) {
 
 void Pipeline::finish() { flows_.flush(flow::FlowEndReason::end_of_capture); }
 
-void Pipeline::count_pdu(const protocols::PduRecord& record) {
-  const auto i = static_cast<std::size_t>(record.protocol);
-  if (i < pdus_by_protocol_.size()) ++pdus_by_protocol_[i];
-}
-
 void Pipeline::count_anomaly(const protocols::AnomalyRecord& record) {
   auto it = anomalies_by_name_.find(record.name);
   if (it == anomalies_by_name_.end()) it = anomalies_by_name_.emplace(std::string(record.name), 0).first;

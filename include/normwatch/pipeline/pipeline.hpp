@@ -124,7 +124,10 @@ class Pipeline : private flow::FlowEndHandler {
   void on_flow_end(flow::Flow& flow, flow::FlowEndReason reason) override;
   void handle_transport(const decode::DecodedPacket& packet);
   void advance_time(core::Timestamp now);
-  void count_pdu(const protocols::PduRecord& record);
+  void count_pdu(const protocols::PduRecord& record) {  // every PDU: inline
+    const auto i = static_cast<std::size_t>(record.protocol);
+    if (i < pdus_by_protocol_.size()) ++pdus_by_protocol_[i];
+  }
   void count_anomaly(const protocols::AnomalyRecord& record);
 
   PipelineOptions options_;

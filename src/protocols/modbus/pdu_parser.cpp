@@ -211,7 +211,10 @@ std::optional<Mbap> read_mbap(core::Bytes bytes) {
   return m;
 }
 
-void parse_pdu(core::Bytes pdu, Direction direction, Pdu& out) {
+namespace {
+// The body of parse_pdu, forced inline into parse_adu: the call cost about as much as the
+// checks it made on the poller's path (cachegrind, 4096-flow polling replay).
+[[gnu::always_inline]] inline void parse_pdu_into(core::Bytes pdu, Direction direction, Pdu& out) {
   out.direction = direction;
   if (pdu.empty()) {
     detail::fail(out, Anomaly::truncated_pdu, 0, 1);
@@ -237,6 +240,9 @@ void parse_pdu(core::Bytes pdu, Direction direction, Pdu& out) {
     detail::fail(out, Anomaly::trailing_bytes, static_cast<std::uint32_t>(r.remaining()));
   }
 }
+}  // namespace
+
+void parse_pdu(core::Bytes pdu, Direction direction, Pdu& out) { parse_pdu_into(pdu, direction, out); }
 
 Pdu parse_adu(core::Bytes adu, Direction direction) {
   Pdu out;
@@ -246,8 +252,8 @@ Pdu parse_adu(core::Bytes adu, Direction direction) {
 
 void parse_adu(core::Bytes adu, Direction direction, Pdu& out) {
   core::reset_to_default(out);
-  out.direction = direction;
   if (adu.size() < kMbapSize) {
+    out.direction = direction;
     detail::fail(out, Anomaly::truncated_pdu, static_cast<std::uint32_t>(adu.size()), kMbapSize);
     return;
   }
@@ -264,7 +270,7 @@ void parse_adu(core::Bytes adu, Direction direction, Pdu& out) {
   if (rest.size() < declared) {
     detail::fail(out, Anomaly::truncated_pdu, static_cast<std::uint32_t>(rest.size()), static_cast<std::uint32_t>(declared));
   }
-  parse_pdu(rest.first(rest.size() < declared ? rest.size() : declared), direction, out);
+  parse_pdu_into(rest.first(rest.size() < declared ? rest.size() : declared), direction, out);
   if (rest.size() > declared) {
     detail::fail(out, Anomaly::trailing_bytes, static_cast<std::uint32_t>(rest.size() - declared));
   }

@@ -31,31 +31,38 @@ constexpr std::uint32_t kInheritedFields = kFieldAddress | kFieldQuantity | kFie
 ModbusSession::ModbusSession(PduSink& sink, const Config& config)
     : sink_(sink),
       limits_{config.tolerated_length < kMaxMbapLength ? kMaxMbapLength : config.tolerated_length},
-      streams_{Stream(kMbapSize - 1 + limits_.tolerated_length), Stream(kMbapSize - 1 + limits_.tolerated_length)},
-      transactions_(config.max_outstanding) {}
+      transactions_(config.max_outstanding),
+      streams_{Stream(kMbapSize - 1 + limits_.tolerated_length), Stream(kMbapSize - 1 + limits_.tolerated_length)} {}
 
-// Framing state, the outstanding-request table with its inline entries, the role score and the
-// first counters: the members every ADU touches, in declaration order (the anomaly counters and
-// text buffers after them are touched only by anomalies).
+// The framing limits and direct flags, the role score, the outstanding-request table with its
+// inline entries and the per-ADU counters: the members every ADU of a poller touches, first in
+// declaration order, four cache lines from the aligned start (they were ten when the streams'
+// assemblers and every counter lay among them).
 protocols::Session::HotRegion ModbusSession::hot_region() const {
   const auto* begin = reinterpret_cast<const char*>(this);
-  const auto* end = reinterpret_cast<const char*>(&counters_.anomalies);
+  const auto* end = reinterpret_cast<const char*>(&counters_.exceptions);
   return {this, static_cast<std::size_t>(end - begin)};
 }
 
 void ModbusSession::on_stream(Side from, core::Bytes bytes, bool gap_before, const SegmentContext& ctx) {
   const Where at{from, ctx.frame_no, ctx.ts};
-  Stream& stream = stream_of(from);
-  if (!gap_before && !stream.resyncing && stream.assembler.idle()) {
+  if (!gap_before && direct_[static_cast<std::size_t>(from)]) {
     // The common case of a poller: the chunk is exactly one ADU. Hand it over directly; anything
     // else (several ADUs, a partial one, a bad header, a gap) goes through the assembler.
-    const FrameVerdict v = frame_mbap(bytes, FramingMode::in_sync, limits_);
-    if (v.status == FrameStatus::complete && v.size == bytes.size()) {
-      handle_frame(stream, bytes, at);
+    if (is_one_adu(bytes, limits_)) {
+      handle_adu(bytes, at);
       return;
     }
   }
-  feed(stream, bytes, gap_before, at);
+  feed(stream_of(from), bytes, gap_before, at);
+  update_direct(from);
+}
+
+// Only feed() can buffer bytes, start a resynchronisation or leave a gap pending; everything else
+// only clears them, so direct_ is brought up to date after each feed (and at the end).
+void ModbusSession::update_direct(Side wire) {
+  const Stream& stream = stream_of(wire);
+  direct_[static_cast<std::size_t>(wire)] = !stream.resyncing && !stream.gap_pending && stream.assembler.idle();
 }
 
 void ModbusSession::feed(Stream& stream, core::Bytes bytes, bool gap_before, const Where& at) {
@@ -113,6 +120,12 @@ void ModbusSession::handle_resync(Stream& stream, std::string_view reason, std::
 void ModbusSession::handle_frame(Stream& stream, core::Bytes adu, const Where& at) {
   stream.resyncing = false;
   if (stream.gap_pending) report_gap(stream, 0, at);
+  handle_adu(adu, at);
+}
+
+// Forced inline into on_stream, the poller's path (and into handle_frame): with decode inlined
+// here too, the layers of calls per ADU cost more than some of the work (cachegrind).
+[[gnu::always_inline]] inline void ModbusSession::handle_adu(core::Bytes adu, const Where& at) {
   Pdu& pdu = scratch_pdu();
   decode(adu, at, pdu);
   ++counters_.pdus;
@@ -124,6 +137,16 @@ void ModbusSession::handle_frame(Stream& stream, core::Bytes adu, const Where& a
     ++counters_.requests;
     track_request(pdu, at);
   }
+  if (!pdu.malformed.present() && pdu.note == Anomaly::kCount) {
+    sink_.on_pdu(make_pdu_record(pdu, at.frame_no, at.ts, role_of(at.wire)));
+    return;
+  }
+  handle_findings(pdu, at);
+}
+
+// Out of line, so that the clean PDU's path above stays short: the record of a malformed PDU
+// with its reason, then the anomalies.
+void ModbusSession::handle_findings(const Pdu& pdu, const Where& at) {
   const std::string_view malformed = pdu.malformed.present() ? format_malformation(pdu.malformed, reason_text_) : std::string_view();
   sink_.on_pdu(make_pdu_record(pdu, at.frame_no, at.ts, role_of(at.wire), malformed));
   if (pdu.malformed.present()) {
@@ -142,7 +165,7 @@ void ModbusSession::handle_frame(Stream& stream, core::Bytes adu, const Where& a
 // roles are unsure, tries the other direction too. A PDU whose shape fits one direction only is
 // evidence of who the client is (requests and responses differ for most functions; an exception
 // comes only from a server).
-void ModbusSession::decode(core::Bytes adu, const Where& at, Pdu& pdu) {
+[[gnu::always_inline]] inline void ModbusSession::decode(core::Bytes adu, const Where& at, Pdu& pdu) {
   const Direction believed = at.wire == client_side() ? Direction::request : Direction::response;
   parse_adu(adu, believed, pdu);
   if (pdu.is_exception()) {
@@ -156,6 +179,12 @@ void ModbusSession::decode(core::Bytes adu, const Where& at, Pdu& pdu) {
     if (pdu.shape().request != pdu.shape().response) vote(at.wire, believed, at);
     return;
   }
+  decode_unsure(adu, at, believed, settled, pdu);
+}
+
+// While the roles are unsure (or the PDU did not fit its side's direction): parse the other way
+// too and let the shapes vote. Out of line: its second Pdu made the settled path's frame large.
+void ModbusSession::decode_unsure(core::Bytes adu, const Where& at, Direction believed, bool settled, Pdu& pdu) {
   Pdu other;
   parse_adu(adu, opposite(believed), other);
   const bool fits_believed = !pdu.malformed.present();
@@ -173,10 +202,15 @@ void ModbusSession::decode(core::Bytes adu, const Where& at, Pdu& pdu) {
   if (fits_believed && !fits_other) vote(at.wire, believed, at);
 }
 
-void ModbusSession::vote(Side wire, Direction direction, const Where& at) {
+[[gnu::always_inline]] inline void ModbusSession::vote(Side wire, Direction direction, const Where& at) {
   const bool wire_is_client = direction == Direction::request;
   const int step = (wire == Side::client) == wire_is_client ? 1 : -1;
   if (role_score_ == step * kMaxRoleScore) return;  // already as sure as it gets: nothing changes
+  move_roles(step, at);
+}
+
+// Out of line: a settled poller's votes stop at the check above, and this stays off its path.
+void ModbusSession::move_roles(int step, const Where& at) {
   const int before = role_score_;
   const Side before_client = client_side();
   role_score_ = std::clamp(role_score_ + step, -kMaxRoleScore, kMaxRoleScore);
@@ -189,13 +223,11 @@ void ModbusSession::vote(Side wire, Direction direction, const Where& at) {
 }
 
 void ModbusSession::track_request(const Pdu& pdu, const Where& at) {
-  PendingRequest request;
+  TransactionTable::AddResult result;
+  PendingRequest& request = transactions_.place(pdu.mbap.transaction_id, pdu.mbap.unit_id, at.wire, result);
   // Force Listen Only Mode gets no response, but a gateway may still answer it with an exception.
   request.expects_response = !(pdu.fc() == 8 && pdu.has(kFieldSub) && pdu.sub == kForceListenOnly);
-  request.transaction_id = pdu.mbap.transaction_id;
-  request.unit_id = pdu.mbap.unit_id;
   request.function = pdu.fc();
-  request.requester = at.wire;
   request.info.paired = true;
   request.info.present = pdu.present & kInheritedFields;
   request.info.address = pdu.address;
@@ -204,7 +236,6 @@ void ModbusSession::track_request(const Pdu& pdu, const Where& at) {
   request.info.write_quantity = pdu.write_quantity;
   request.info.sub = pdu.sub;
   request.info.frame_no = at.frame_no;
-  const auto result = transactions_.add(request);
   if (result.superseded) report_unanswered(*result.superseded, "superseded by a request with the same transaction id", at);
   if (result.evicted) {
     ++counters_.evicted;
@@ -216,22 +247,22 @@ void ModbusSession::track_request(const Pdu& pdu, const Where& at) {
 }
 
 void ModbusSession::pair_response(Pdu& pdu, const Where& at) {
-  PendingRequest request;
-  if (!transactions_.take(pdu.mbap.transaction_id, pdu.mbap.unit_id, other(at.wire), request)) {
+  std::uint8_t request_function = 0;
+  if (!transactions_.take(pdu.mbap.transaction_id, pdu.mbap.unit_id, other(at.wire), request_function, pdu.request)) {
     ++counters_.unsolicited;
     detail::TextBuffer text(detail_text_);
     text.put("no outstanding request with tid ").number(pdu.mbap.transaction_id).put(" unit ").number(pdu.mbap.unit_id);
     report(Anomaly::unsolicited_response, at, text.view());
     return;
   }
-  if (request.function != pdu.fc()) {
+  if (request_function != pdu.fc()) {
+    pdu.request = RequestInfo{};  // not this request's response: nothing to inherit
     detail::TextBuffer text(detail_text_);
-    text.put("request fc ").number(request.function).put(", response fc ").number(pdu.fc());
+    text.put("request fc ").number(request_function).put(", response fc ").number(pdu.fc());
     report(Anomaly::function_mismatch, at, text.view());
     return;
   }
   ++counters_.paired;
-  pdu.request = request.info;
   if (pdu.is_exception() || !pdu.has(kFieldByteCount) || !pdu.request.paired) return;
   // The response's byte count must match the request's quantity (§6.1-6.4, §6.17).
   std::uint32_t expected = 0;
@@ -307,6 +338,7 @@ void ModbusSession::on_end(const SegmentContext& ctx) {
       text.put("flow ended inside a frame: ").number(partial).put(" bytes dropped");
       report(Anomaly::incomplete_frame, at, text.view());
     }
+    update_direct(wire);
   }
   transactions_.drain([this, &ctx](const PendingRequest& r) {
     report_unanswered(r, "flow ended", Where{r.requester, ctx.frame_no, ctx.ts});

@@ -19,7 +19,9 @@ constexpr std::size_t kMaxCapacity = std::numeric_limits<std::uint32_t>::max();
 TransactionTable::TransactionTable(std::size_t capacity)
     : capacity_(static_cast<std::uint32_t>(capacity < 1 ? 1 : (capacity > kMaxCapacity ? kMaxCapacity : capacity))) {}
 
-std::size_t TransactionTable::find(std::uint16_t transaction_id, std::uint8_t unit_id, Side requester) const {
+// find is forced inline: it is a few instructions on every ADU of a poller, where
+// the calls themselves cost as much (measured with cachegrind on a 4096-flow polling replay).
+[[gnu::always_inline]] inline std::size_t TransactionTable::find(std::uint16_t transaction_id, std::uint8_t unit_id, Side requester) const {
   for (std::size_t i = 0; i < size_; ++i) {
     const PendingRequest& e = at(i);
     if (e.transaction_id == transaction_id && e.unit_id == unit_id && e.requester == requester) return i;
@@ -35,48 +37,50 @@ std::size_t TransactionTable::oldest() const {
   return best;
 }
 
-void TransactionTable::append(const PendingRequest& request) {
-  if (size_ < kInline) {
-    inline_[size_] = request;
+PendingRequest& TransactionTable::place(std::uint16_t transaction_id, std::uint8_t unit_id, Side requester,
+                                        AddResult& result) {
+  std::size_t i = find(transaction_id, unit_id, requester);
+  if (i != kNotFound) {
+    displaced_ = at(i);
+    result.superseded = &displaced_;
   } else {
-    if (overflow_.empty() && overflow_.capacity() == 0) overflow_.reserve(kInitialOverflow);
-    overflow_.push_back(request);
+    if (size_ >= capacity_) {
+      const std::size_t old = oldest();
+      displaced_ = at(old);
+      result.evicted = &displaced_;
+      remove(old);
+    }
+    i = size_;
+    if (i >= kInline) {
+      if (overflow_.capacity() == 0) overflow_.reserve(kInitialOverflow);
+      overflow_.emplace_back();
+    }
+    ++size_;
   }
-  at(size_).age = next_age_++;
-  ++size_;
-}
-
-void TransactionTable::remove(std::size_t i) {
-  const std::size_t last = size_ - 1;
-  if (i != last) at(i) = at(last);
-  if (last >= kInline) overflow_.pop_back();
-  --size_;
+  PendingRequest& slot = at(i);
+  slot.transaction_id = transaction_id;
+  slot.unit_id = unit_id;
+  slot.requester = requester;
+  slot.age = next_age_++;
+  return slot;
 }
 
 TransactionTable::AddResult TransactionTable::add(const PendingRequest& request) {
   AddResult result;
-  const std::size_t same = find(request.transaction_id, request.unit_id, request.requester);
-  if (same != kNotFound) {
-    displaced_ = at(same);
-    result.superseded = &displaced_;
-    at(same) = request;
-    at(same).age = next_age_++;
-    return result;
-  }
-  if (size_ >= capacity_) {
-    const std::size_t i = oldest();
-    displaced_ = at(i);
-    result.evicted = &displaced_;
-    remove(i);
-  }
-  append(request);
+  PendingRequest& slot = place(request.transaction_id, request.unit_id, request.requester, result);
+  const std::uint64_t age = slot.age;
+  slot = request;
+  slot.age = age;
   return result;
 }
 
-bool TransactionTable::take(std::uint16_t transaction_id, std::uint8_t unit_id, Side requester, PendingRequest& out) {
+bool TransactionTable::take(std::uint16_t transaction_id, std::uint8_t unit_id, Side requester, std::uint8_t& function,
+                            RequestInfo& info) {
   const std::size_t i = find(transaction_id, unit_id, requester);
   if (i == kNotFound) return false;
-  out = at(i);
+  const PendingRequest& entry = at(i);
+  function = entry.function;
+  info = entry.info;
   remove(i);
   return true;
 }

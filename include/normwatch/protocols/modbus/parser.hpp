@@ -50,6 +50,15 @@ struct FramerLimits {
 // or invalid("modbus.bad_protocol_id" / "modbus.bad_length" / "modbus.resync").
 FrameVerdict frame_mbap(core::Bytes available, FramingMode mode, const FramerLimits& limits);
 
+// True exactly when frame_mbap(bytes, in_sync, limits) finds one complete ADU that is all of
+// `bytes`: the poller's usual segment, checked in the session's hot path without building a
+// verdict. (A length of at least 2 makes the ADU at least 8 bytes.)
+inline bool is_one_adu(core::Bytes bytes, const FramerLimits& limits) {
+  if (bytes.size() < kMbapSize + 1 || core::load_u16be(bytes, 2) != 0) return false;
+  const std::uint16_t length = core::load_u16be(bytes, 4);
+  return length >= kMinMbapLength && length <= limits.tolerated_length && kMbapSize - 1 + length == bytes.size();
+}
+
 // True when the PDU (function code first) has a size some direction of its function allows; an
 // exception PDU must be exactly function + code. Used by resync and by the probe.
 bool plausible_pdu(std::uint8_t function_code, std::size_t pdu_size);

@@ -19,12 +19,14 @@
 namespace normwatch::protocols::modbus {
 
 struct SessionCounters {
+  // Every ADU counts in the first four: they come first, so that they share the session's hot
+  // cache lines (ModbusSession::hot_region).
   std::uint64_t pdus = 0;
   std::uint64_t requests = 0;
   std::uint64_t responses = 0;
+  std::uint64_t paired = 0;
   std::uint64_t exceptions = 0;
   std::uint64_t malformed = 0;
-  std::uint64_t paired = 0;
   std::uint64_t unanswered = 0;        // at on_end, evicted, or superseded by the same key
   std::uint64_t unsolicited = 0;
   std::uint64_t evicted = 0;           // outstanding-table overflow
@@ -41,7 +43,10 @@ struct SessionCounters {
 // Records and anomalies carry in `from` the sender's Modbus role as decided from content
 // (client for the side that sends requests), which may differ from the stream side the flow
 // layer passed to on_stream when its guess was wrong.
-class ModbusSession final : public protocols::Session {
+//
+// Aligned to a cache line, with the members every ADU touches first (see hot_region): a replay
+// meets thousands of flows in turn, and each line of per-flow state it touches is a likely miss.
+class alignas(64) ModbusSession final : public protocols::Session {
  public:
   explicit ModbusSession(PduSink& sink, const Config& config = {});
 
@@ -72,10 +77,16 @@ class ModbusSession final : public protocols::Session {
 
   void feed(Stream& stream, core::Bytes bytes, bool gap_before, const Where& at);
   void handle_frame(Stream& stream, core::Bytes adu, const Where& at);
+  void handle_adu(core::Bytes adu, const Where& at);
+  [[gnu::noinline]] void handle_findings(const Pdu& pdu, const Where& at);
+  // Whether the next chunk of this direction may bypass its stream state (see direct_).
+  void update_direct(Side wire);
   void handle_resync(Stream& stream, std::string_view reason, std::size_t skipped, const Where& at);
   void report_gap(Stream& stream, std::size_t skipped, const Where& at);
   void decode(core::Bytes adu, const Where& at, Pdu& pdu);
+  [[gnu::noinline]] void decode_unsure(core::Bytes adu, const Where& at, Direction believed, bool settled, Pdu& pdu);
   void vote(Side wire, Direction direction, const Where& at);
+  [[gnu::noinline]] void move_roles(int step, const Where& at);
   void track_request(const Pdu& pdu, const Where& at);
   void pair_response(Pdu& pdu, const Where& at);
   void report_unanswered(const PendingRequest& request, std::string_view why, const Where& at);
@@ -83,15 +94,20 @@ class ModbusSession final : public protocols::Session {
   Side role_of(Side wire) const { return wire == client_side() ? Side::client : Side::server; }
   Stream& stream_of(Side wire) { return streams_[static_cast<std::size_t>(wire)]; }
 
+  // Hot: read or written for every ADU, in this order (hot_region ends inside counters_).
   PduSink& sink_;
   FramerLimits limits_;
-  std::array<Stream, 2> streams_;
-  TransactionTable transactions_;
+  // Per direction: nothing buffered, no resynchronisation and no gap pending, so a chunk that is
+  // exactly one ADU goes straight to handle_adu without touching that direction's Stream.
+  std::array<bool, 2> direct_{true, true};
   // Evidence of who the client is: > 0 the flow's client side, < 0 its server side. Each PDU whose
   // shape fits only one direction moves it by one, bounded, so one odd PDU cannot flip a settled
   // flow while a wrong guess is corrected by the first clear PDU.
   int role_score_ = 0;
+  TransactionTable transactions_;
   SessionCounters counters_;
+  // Cold: touched by split frames, resynchronisation, gaps and anomalies.
+  std::array<Stream, 2> streams_;
   std::array<char, 96> reason_text_{};   // malformed reason, valid during on_pdu
   std::array<char, 96> detail_text_{};   // anomaly detail, valid during on_anomaly
 };

@@ -34,10 +34,16 @@ class TransactionTable {
     const PendingRequest* evicted = nullptr;     // table full: the oldest made room
   };
   AddResult add(const PendingRequest& request);
-  // Removes the request a response of (tid, unit) from the other side answers and copies it into
-  // `out` (the caller's, usually on its hot stack: a copy kept in the table was one more cold
-  // cache line per response across thousands of flows); false when there is none.
-  bool take(std::uint16_t transaction_id, std::uint8_t unit_id, Side requester, PendingRequest& out);
+  // As add, but hands back the entry with its key set for the caller to fill in place (every
+  // other field: it may hold an older entry's values); valid until the table next changes. The
+  // session's path for each request, which then builds no temporary entry to copy.
+  PendingRequest& place(std::uint16_t transaction_id, std::uint8_t unit_id, Side requester, AddResult& result);
+  // Removes the request a response of (tid, unit) from the other side answers and copies its
+  // function and what its response inherits into the caller's (the response being parsed: a copy
+  // kept in the table was one more cold cache line per response across thousands of flows);
+  // false when there is none.
+  bool take(std::uint16_t transaction_id, std::uint8_t unit_id, Side requester, std::uint8_t& function,
+            RequestInfo& info);
   bool contains(std::uint16_t transaction_id, std::uint8_t unit_id, Side requester) const;
 
   // Hands every outstanding request to f (oldest first) and empties the table.
@@ -65,8 +71,12 @@ class TransactionTable {
   const PendingRequest& at(std::size_t i) const { return i < kInline ? inline_[i] : overflow_[i - kInline]; }
   std::size_t find(std::uint16_t transaction_id, std::uint8_t unit_id, Side requester) const;
   std::size_t oldest() const;
-  void append(const PendingRequest& request);
-  void remove(std::size_t i);
+  void remove(std::size_t i) {
+    const std::size_t last = size_ - 1;
+    if (i != last) at(i) = at(last);
+    if (last >= kInline) overflow_.pop_back();
+    --size_;
+  }
 
   std::uint32_t size_ = 0;
   std::uint32_t capacity_;

@@ -2,6 +2,8 @@
 // stricter checks while resynchronising, and the tolerated over-long lengths.
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "normwatch/protocols/modbus/parser.hpp"
 #include "protocols/modbus/sink_helpers.hpp"
 
@@ -103,6 +105,34 @@ TEST(ModbusFramer, ShapeFitTellsRequestsFromResponses) {
   const auto exception = testing::adu("83 02");
   EXPECT_FALSE(fit_directions(exception).request);
   EXPECT_TRUE(fit_directions(exception).response);
+}
+
+// is_one_adu is the session's shortcut for "frame_mbap in sync finds one complete ADU that is
+// the whole chunk": the two must agree on every input. Lengths, protocol ids and chunk sizes
+// around every boundary (header size, 2..254, the tolerated 255..260 and beyond), both limits.
+TEST(ModbusFramer, OneAduShortcutAgreesWithTheFramer) {
+  std::vector<std::byte> bytes;
+  int checked = 0;
+  for (const std::uint16_t tolerated : {std::uint16_t{254}, std::uint16_t{260}}) {
+    const FramerLimits limits{tolerated};
+    for (const std::uint16_t protocol : {std::uint16_t{0}, std::uint16_t{1}, std::uint16_t{0x0100}}) {
+      for (unsigned length = 0; length <= 270; ++length) {
+        for (std::size_t size = 0; size <= 280; size += (size < 12 || (size + 8 > length && size < length + 9)) ? 1 : 7) {
+          bytes.assign(size, std::byte{0x11});
+          const std::uint8_t header[6] = {0x00, 0x01, static_cast<std::uint8_t>(protocol >> 8),
+                                          static_cast<std::uint8_t>(protocol), static_cast<std::uint8_t>(length >> 8),
+                                          static_cast<std::uint8_t>(length)};
+          for (std::size_t k = 0; k < 6 && k < size; ++k) bytes[k] = std::byte{header[k]};
+          const FrameVerdict v = frame_mbap(bytes, FramingMode::in_sync, limits);
+          const bool framer_says = v.status == FrameStatus::complete && v.size == bytes.size();
+          ASSERT_EQ(is_one_adu(bytes, limits), framer_says)
+              << "tolerated " << tolerated << " protocol " << protocol << " length " << length << " size " << size;
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 10000);
 }
 
 }  // namespace

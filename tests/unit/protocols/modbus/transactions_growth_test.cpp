@@ -34,13 +34,15 @@ TEST(ModbusTransactionTable, GrowsToItsCapacityThenEvictsTheOldest) {
   EXPECT_EQ(full.evicted->transaction_id, 0U);
   EXPECT_EQ(table.size(), kDefaultMaxOutstanding);
   for (std::uint16_t tid = 1; tid < kDefaultMaxOutstanding; ++tid) {
-    PendingRequest taken;
-    ASSERT_TRUE(table.take(tid, 1, Side::client, taken)) << "tid " << tid;
-    EXPECT_EQ(taken.info.address, tid * 10);
+    std::uint8_t function = 0;
+    RequestInfo taken;
+    ASSERT_TRUE(table.take(tid, 1, Side::client, function, taken)) << "tid " << tid;
+    EXPECT_EQ(taken.address, tid * 10);
   }
-  PendingRequest last;
-  EXPECT_TRUE(table.take(1000, 1, Side::client, last));
-  EXPECT_EQ(last.transaction_id, 1000U);
+  std::uint8_t function = 0;
+  RequestInfo last;
+  EXPECT_TRUE(table.take(1000, 1, Side::client, function, last));
+  EXPECT_EQ(last.address, 10000U);
   EXPECT_EQ(table.size(), 0U);
 }
 
@@ -58,10 +60,11 @@ TEST(ModbusTransactionTable, SmallCapacityIsStillABound) {
 TEST(ModbusTransactionTable, EntriesCrossTheInlineBoundaryBothWays) {
   TransactionTable table(5);
   for (std::uint16_t tid = 1; tid <= 5; ++tid) table.add(request(tid));
-  PendingRequest taken;
-  ASSERT_TRUE(table.take(1, 1, Side::client, taken));  // the last (tid 5, spilled) moves inline
-  EXPECT_EQ(taken.info.address, 10);
-  EXPECT_FALSE(table.take(1, 1, Side::client, taken));
+  std::uint8_t function = 0;
+  RequestInfo taken;
+  ASSERT_TRUE(table.take(1, 1, Side::client, function, taken));  // the last (tid 5, spilled) moves inline
+  EXPECT_EQ(taken.address, 10);
+  EXPECT_FALSE(table.take(1, 1, Side::client, function, taken));
   ASSERT_TRUE(table.contains(5, 1, Side::client));
   table.add(request(6));
   const auto full = table.add(request(7));  // five outstanding: the oldest, tid 2, makes room
@@ -73,6 +76,36 @@ TEST(ModbusTransactionTable, EntriesCrossTheInlineBoundaryBothWays) {
   std::vector<std::uint16_t> drained;
   table.drain([&](const PendingRequest& r) { drained.push_back(r.transaction_id); });
   EXPECT_EQ(drained, (std::vector<std::uint16_t>{3, 5, 6, 7, 4}));  // oldest first
+  EXPECT_EQ(table.size(), 0U);
+}
+
+// place() is add() for a caller that fills the entry in place (the session's path): it keys the
+// entry, reports what it superseded, and the caller's fields are what take() hands back.
+TEST(ModbusTransactionTable, PlaceKeysTheEntryTheCallerFillsIn) {
+  TransactionTable table(4);
+  TransactionTable::AddResult first;
+  PendingRequest& entry = table.place(7, 2, Side::server, first);
+  EXPECT_FALSE(first.superseded);
+  EXPECT_FALSE(first.evicted);
+  EXPECT_EQ(entry.transaction_id, 7U);
+  EXPECT_EQ(entry.unit_id, 2U);
+  EXPECT_EQ(entry.requester, Side::server);
+  entry.function = 16;
+  entry.info.address = 99;
+  TransactionTable::AddResult second;
+  PendingRequest& again = table.place(7, 2, Side::server, second);
+  ASSERT_TRUE(second.superseded);
+  EXPECT_EQ(second.superseded->function, 16U);
+  EXPECT_EQ(second.superseded->info.address, 99U);
+  again.function = 3;
+  again.info.address = 5;
+  EXPECT_EQ(table.size(), 1U);
+  std::uint8_t function = 0;
+  RequestInfo info;
+  EXPECT_FALSE(table.take(7, 2, Side::client, function, info));  // the requester is part of the key
+  ASSERT_TRUE(table.take(7, 2, Side::server, function, info));
+  EXPECT_EQ(function, 3U);
+  EXPECT_EQ(info.address, 5U);
   EXPECT_EQ(table.size(), 0U);
 }
 
