@@ -8,6 +8,8 @@
 #include <random>
 #include <vector>
 
+#include "normwatch/core/prefetch.hpp"
+
 #include "flow_index.hpp"
 #include "flow_pool.hpp"
 #include "tcp_tracking.hpp"
@@ -137,9 +139,7 @@ FlowLookup FlowTable::track(const decode::DecodedPacket& packet) {
   Flow& flow = pool.node(id).flow;
   // The caller goes to the flow's extension next; with many flows in turn it is rarely cached,
   // so its load starts now, while the counters and timers below are updated.
-  if (const auto* ext = reinterpret_cast<const char*>(flow.extension.get())) {
-    for (std::size_t at = 0; at < FlowExtension::kHotBytes; at += 64) __builtin_prefetch(ext + at);
-  }
+  core::prefetch_lines(flow.extension.get(), FlowExtension::kHotBytes);
   FlowSide& side = flow.side(keyed.direction);
   ++side.packets;
   side.bytes += packet.ip_packet.empty() ? packet.wire_len : packet.ip_packet.size();

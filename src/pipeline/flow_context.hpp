@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "normwatch/classify/classifier.hpp"
+#include "normwatch/core/prefetch.hpp"
 #include "normwatch/flow/flow.hpp"
 #include "normwatch/pipeline/pipeline.hpp"
 #include "normwatch/protocols/common/session.hpp"
@@ -35,10 +36,7 @@ struct alignas(64) FlowContext final : flow::FlowExtension, stream::StreamConsum
 
   // Starts loading the session's hot memory (Session::hot_region, asked once when the session
   // starts) while the packet is classified and reassembled.
-  void prefetch_session() const {
-    const auto* at = static_cast<const char*>(session_hot_.at);
-    for (std::size_t off = 0; off < session_hot_.bytes; off += 64) __builtin_prefetch(at + off, 1);
-  }
+  void prefetch_session() const { core::prefetch_lines<true>(session_hot_.at, session_hot_.bytes); }
 
  private:
   protocols::Side side_of(flow::Direction d) const {

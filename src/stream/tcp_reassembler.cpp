@@ -3,6 +3,7 @@
 // allocates a direction only when a SYN, FIN or data first needs it (pure ACKs never do).
 #include "normwatch/stream/tcp_reassembler.hpp"
 
+#include "normwatch/core/prefetch.hpp"
 #include "stream_direction.hpp"
 
 namespace normwatch::stream {
@@ -19,13 +20,8 @@ void TcpReassembler::prefetch() const {
   // never faults, so a stale cursor costs at most a wasted load.
   for (std::size_t i = 0; i < dirs_.size(); ++i) {
     if (!dirs_[i]) continue;
-    const auto* bytes = reinterpret_cast<const char*>(dirs_[i].get());
-    for (std::size_t at = 0; at < sizeof(StreamDirection); at += 64) __builtin_prefetch(bytes + at, 1);
-    __builtin_prefetch(bytes + sizeof(StreamDirection) - 1, 1);
-    if (window_cursors_[i] != nullptr) {
-      __builtin_prefetch(window_cursors_[i], 1);
-      __builtin_prefetch(window_cursors_[i] + 63, 1);  // a small segment may cross a line
-    }
+    core::prefetch_lines<true>(dirs_[i].get(), sizeof(StreamDirection));
+    core::prefetch_lines<true>(window_cursors_[i], core::kCacheLine);  // a small segment's bytes
   }
 }
 
