@@ -7,6 +7,7 @@
 #include <array>
 #include <optional>
 
+#include "normwatch/core/reset.hpp"
 #include "normwatch/protocols/dnp3/object_decode.hpp"
 #include "normwatch/protocols/dnp3/object_table.hpp"
 
@@ -245,7 +246,7 @@ void Walker::decode(const ObjectHeader& h) {
 }  // namespace
 
 Anomaly parse_app(core::Bytes fragment, const AppLimits& limits, const AppStorage& storage, AppFragment& out) {
-  out = AppFragment{};
+  core::reset_to_default(out);  // not `out = AppFragment{}`: GCC made that a slow `rep stos`
   out.size = fragment.size();
   core::ByteReader r(fragment);
   const auto control = r.u8();
