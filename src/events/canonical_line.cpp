@@ -110,6 +110,15 @@ void write_network(LineWriter& w, const Event& e) {
     w.key("transport", first);
     w.string(e.transport);
   }
+  if (e.vlan != 0) {
+    // ECS network.vlan.id, a string there.
+    bool inner_first = true;
+    w.key("vlan", first);
+    w.raw("{");
+    w.key("id", inner_first);
+    w.string(std::to_string(e.vlan));
+    w.raw("}");
+  }
   w.raw("}");
 }
 

@@ -10,9 +10,10 @@
 namespace normwatch::evidence {
 
 ConversationKey make_conversation_key(const core::IpAddress& a, std::uint16_t a_port, const core::IpAddress& b,
-                                      std::uint16_t b_port, std::uint8_t ip_proto) {
+                                      std::uint16_t b_port, std::uint8_t ip_proto, std::uint16_t vlan) {
   ConversationKey k;
   k.ip_proto = ip_proto;
+  k.vlan = vlan;
   const bool a_low = std::tie(a, a_port) <= std::tie(b, b_port);
   k.low_ip = a_low ? a : b;
   k.low_port = a_low ? a_port : b_port;
@@ -35,6 +36,8 @@ std::size_t ConversationKeyHash::operator()(const ConversationKey& k) const noex
   mix(static_cast<std::uint8_t>(k.high_port));
   mix(static_cast<std::uint8_t>(k.high_port >> 8));
   mix(k.ip_proto);
+  mix(static_cast<std::uint8_t>(k.vlan));
+  mix(static_cast<std::uint8_t>(k.vlan >> 8));
   return static_cast<std::size_t>(h);
 }
 

@@ -82,7 +82,8 @@ void SliceRecorder::on_frame(const capture::RawFrame& frame) {
   if (decoder_.decode(frame, packet_) == decode::DecodeStatus::transport &&
       (packet_.transport == decode::Transport::tcp || packet_.transport == decode::Transport::udp)) {
     const ConversationKey key =
-        make_conversation_key(packet_.src_ip, packet_.src_port, packet_.dst_ip, packet_.dst_port, packet_.ip_proto);
+        make_conversation_key(packet_.src_ip, packet_.src_port, packet_.dst_ip, packet_.dst_port, packet_.ip_proto,
+                              packet_.vlan_outer);
     ring_.add(key, frame);
     const bool from_low = packet_.src_ip == key.low_ip && packet_.src_port == key.low_port;
     const auto data = frame.bytes.subspan(0, std::min(frame.bytes.size(), ring_.snap_bytes()));
@@ -134,7 +135,7 @@ void SliceRecorder::emit(events::Event event) {
     return;
   }
   const ConversationKey key = make_conversation_key(event.source->ip, event.source->port, event.destination->ip,
-                                                    event.destination->port, event.transport == "tcp" ? 6 : 17);
+                                                    event.destination->port, event.transport == "tcp" ? 6 : 17, event.vlan);
   const std::int64_t deadline = now_.ns + static_cast<std::int64_t>(options_.after_seconds * 1e9);
   // The finding's frame: the last of its evidence frames (none: the newest frame seen).
   const std::uint64_t trigger = event.evidence_frames.empty()

@@ -29,6 +29,7 @@ rules::engine::Endpoints engine_endpoints(const FlowEndpoints& e) {
   w.dst_ip = e.dst_ip;
   w.dst_port = e.dst_port;
   w.udp = e.udp;
+  w.vlan = e.flow != nullptr ? e.flow->key.vlan : 0;
   w.flow_id = e.flow != nullptr ? e.flow_id : 0;
   w.scratch = e.observer_scratch != nullptr ? e.observer_scratch + kEngineWords : nullptr;
   return w;

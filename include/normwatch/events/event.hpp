@@ -6,7 +6,7 @@
 //   schema, id, sensor, epoch, seq, ts (RFC 3339, capture time), kind, severity,
 //   rule {id, version, name, severity, attack[], norms[]}      (norm_violation/segmentation/anomaly)
 //   source {ip, port}, destination {ip, port},                  (ECS names)
-//   network {transport, protocol, community_id},
+//   network {transport, protocol, community_id, vlan {id}},
 //   zones {source, destination}, pdu {...decoded fields...}, evidence {frames[], slice{...}},
 //   explanations[], message, health {...}                       (kind health)
 //   chain {prev, prev_seq}                                      (evidence chain, chain.hpp)
@@ -71,6 +71,8 @@ struct Event {
   std::optional<Endpoint> source;
   std::optional<Endpoint> destination;
   std::string transport;           // "tcp" / "udp"
+  std::uint16_t vlan = 0;          // the flow's outermost 802.1Q VLAN id (0: untagged); plants
+                                   // reuse addresses across VLANs, so the id is part of "where"
   std::string protocol;            // "modbus", "dnp3", "iec104", or nDPI's name
   std::string source_zone;
   std::string destination_zone;

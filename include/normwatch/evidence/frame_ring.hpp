@@ -27,11 +27,12 @@ struct ConversationKey {
   std::uint16_t low_port = 0;
   std::uint16_t high_port = 0;
   std::uint8_t ip_proto = 0;
+  std::uint16_t vlan = 0;   // outermost VLAN id, as the flow key has it: same addresses, two VLANs, two conversations
   bool operator==(const ConversationKey&) const = default;
 };
 
 ConversationKey make_conversation_key(const core::IpAddress& a, std::uint16_t a_port, const core::IpAddress& b,
-                                      std::uint16_t b_port, std::uint8_t ip_proto);
+                                      std::uint16_t b_port, std::uint8_t ip_proto, std::uint16_t vlan = 0);
 
 struct ConversationKeyHash {
   std::size_t operator()(const ConversationKey& k) const noexcept;

@@ -32,6 +32,7 @@ events::Event make_event(EventParts p) {
     e.source = events::Endpoint{p.where->src_ip, p.where->src_port};
     e.destination = events::Endpoint{p.where->dst_ip, p.where->dst_port};
     e.transport = p.where->udp ? "udp" : "tcp";
+    e.vlan = p.where->vlan;
   }
   e.protocol = std::string(p.protocol);
   e.source_zone = std::string(p.source_zone);

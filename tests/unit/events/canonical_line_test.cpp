@@ -49,6 +49,7 @@ std::string reference_line(const Event& e) {
       network["community_id"] = community_id(e.source->ip, e.source->port, e.destination->ip, e.destination->port,
                                              e.transport == "tcp" ? 6 : 17);
     }
+    if (e.vlan != 0) network["vlan"] = {{"id", std::to_string(e.vlan)}};  // added with the VLAN id
     j["network"] = network;
   }
   if (!e.source_zone.empty() || !e.destination_zone.empty()) {
@@ -116,6 +117,7 @@ Event random_event(std::mt19937_64& rng) {
   }
   const char* transports[] = {"", "tcp", "udp", "icmp"};
   e.transport = transports[rng() % 4];
+  if (rng() % 3 == 0) e.vlan = static_cast<std::uint16_t>(1 + rng() % 4094);
   if (coin()) e.protocol = pick(kStrings);
   if (coin()) e.source_zone = pick(kStrings);
   if (coin()) e.destination_zone = pick(kStrings);

@@ -81,6 +81,30 @@ TEST_F(SliceRecorderTest, SliceHoldsTheFramesBeforeAndAfterOnTheSameConversation
   EXPECT_EQ(back->frames, 16u);
 }
 
+// Plants reuse address plans across VLANs: the same addresses and ports on two VLANs are two
+// conversations, and a finding's slice holds only its own VLAN's frames.
+TEST_F(SliceRecorderTest, TheSameAddressesOnAnotherVlanAreAnotherConversation) {
+  auto r = open();
+  FrameSpec cell1;
+  cell1.vlan = 101;
+  FrameSpec cell2;
+  cell2.vlan = 102;  // same addresses and ports as cell1
+  for (std::uint64_t n = 1; n <= 40; ++n) {
+    auto f = make_frame(n % 2 == 1 ? cell1 : cell2, n, static_cast<std::int64_t>(n) * kMs);
+    r->on_frame(f.frame);
+    if (n == 20) r->emit(test::finding(cell2, 20, 20 * kMs));  // frame 20 is on cell2
+  }
+  ASSERT_EQ(sink.events.size(), 1u);
+  const events::Event& e = sink.events[0];
+  ASSERT_TRUE(e.slice);
+  EXPECT_TRUE(e.slice->dropped.empty());
+  EXPECT_EQ(e.slice->frames, 16u);  // cell2's even frames 6..20 and 22..36, none of cell1's
+  EXPECT_EQ(e.slice->first_frame, 6u);
+  EXPECT_EQ(e.slice->last_frame, 36u);
+  // The event says which VLAN (ECS network.vlan.id).
+  EXPECT_NE(events::to_json_line(e).find("\"vlan\":{\"id\":\"102\"}"), std::string::npos);
+}
+
 TEST_F(SliceRecorderTest, AFindingReportedLateIsSlicedAroundItsOwnFrame) {
   auto r = open();
   feed(*r, a, 1, 20);

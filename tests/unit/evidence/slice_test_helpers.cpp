@@ -24,6 +24,10 @@ std::vector<std::byte> tcp_frame(const FrameSpec& s, std::uint64_t frame_no) {
   std::vector<std::byte> b;
   for (int i = 0; i < 6; ++i) b.push_back(std::byte{0x02});  // dst MAC
   for (int i = 0; i < 6; ++i) b.push_back(std::byte{0x04});  // src MAC
+  if (s.vlan != 0) {
+    put16(b, 0x8100);
+    put16(b, s.vlan);
+  }
   put16(b, 0x0800);
   const std::size_t ip_start = b.size();
   b.push_back(std::byte{0x45});
@@ -74,6 +78,7 @@ events::Event finding(const FrameSpec& spec, std::uint64_t frame_no, std::int64_
   e.source = events::Endpoint{core::IpAddress::v4(spec.src_ip), spec.src_port};
   e.destination = events::Endpoint{core::IpAddress::v4(spec.dst_ip), spec.dst_port};
   e.transport = "tcp";
+  e.vlan = spec.vlan;
   e.protocol = "modbus";
   e.evidence_frames = {frame_no};
   e.message = "finding at frame " + std::to_string(frame_no);

@@ -19,9 +19,10 @@ struct FrameSpec {
   std::uint16_t dst_port = 502;
   std::uint8_t tcp_flags = 0x18;      // PSH ACK
   std::size_t payload = 12;
+  std::uint16_t vlan = 0;             // an 802.1Q tag with this id when non-zero
 };
 
-// An Ethernet II / IPv4 / TCP frame; the payload bytes are the low byte of frame_no.
+// An Ethernet II (802.1Q-tagged when spec.vlan) / IPv4 / TCP frame; the payload bytes are the low byte of frame_no.
 std::vector<std::byte> tcp_frame(const FrameSpec& spec, std::uint64_t frame_no);
 
 // Owns the bytes so that RawFrame's span stays valid.

@@ -54,6 +54,7 @@ struct Endpoints {
   core::IpAddress dst_ip;
   std::uint16_t dst_port = 0;
   bool udp = false;
+  std::uint16_t vlan = 0;            // the flow's outermost VLAN id (0: untagged)
   std::uint64_t flow_id = 0;
   std::uint64_t* scratch = nullptr;  // kFlowScratchWords words of this flow, or null
 };
