@@ -16,6 +16,9 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+bench_name=modbus-replay-bench
+# shellcheck source=tests/bench/bench-lib.sh
+. "$here/bench-lib.sh"
 build_dir="$here/../../build/release"
 frames=1000000
 flows=4096
@@ -40,12 +43,7 @@ done
 normwatch="$build_dir/normwatch"
 bare="$build_dir/pcap-bare-read"
 capgen="$build_dir/normwatch-capgen"
-for tool in "$normwatch" "$bare" "$capgen"; do
-  if [ ! -x "$tool" ]; then
-    echo "modbus-replay-bench: $tool is missing; build it first (this script builds nothing)" >&2
-    exit 1
-  fi
-done
+bench_require_tools "$normwatch" "$bare" "$capgen"
 build_type="$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build_dir/CMakeCache.txt" 2>/dev/null || true)"
 if [ "$build_type" != "Release" ]; then
   echo "modbus-replay-bench: warning: $build_dir is a '${build_type:-unknown}' build, not Release" >&2
@@ -54,22 +52,12 @@ mkdir -p "$work_dir"
 scratch="$(mktemp -d "$work_dir/modbus-run.XXXXXX")"
 trap 'rm -rf "$scratch"' EXIT
 
-# The capture: deterministic, so generated once and kept for later runs (same name as
-# replay-bench.sh uses for the default size: both scripts share it).
-if [ "$frames" = 1000000 ] && [ "$flows" = 4096 ]; then file="$work_dir/bench.pcap"; else file="$work_dir/bench-$frames-$flows.pcap"; fi
-if [ ! -s "$file" ]; then
-  "$capgen" bench -o "$file.tmp.$$" --frames "$frames" --flows "$flows" >&2
-  mv "$file.tmp.$$" "$file"
-fi
+# The capture (bench-lib.sh: the same file replay-bench.sh uses for the default size).
+file="$(bench_polling_capture "$capgen" "$work_dir" "$frames" "$flows")"
 
 time_cmd=""
 if [ -x /usr/bin/time ]; then time_cmd=/usr/bin/time; fi
 
-# Value of a numeric key in a JSON line ("" when absent); for "modbus" the first occurrence is the
-# pdus object's.
-json_number() {
-  grep -o "\"$1\"[[:space:]]*:[[:space:]]*[0-9.eE+-]*" <<<"$2" | head -n1 | sed 's/.*:[[:space:]]*//' || true
-}
 
 # run_one LABEL COMMAND...: sets run_pps (frames per wall-clock second, as the program reports
 # it), run_seconds, run_cpu_pps (frames per CPU second, user + system: less disturbed by other
@@ -95,10 +83,6 @@ run_one() {
   fi
 }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.10g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-max_of() { grep -v n/a | sort -g | tail -n1 || true; }
-mib() { if [ -z "$1" ] || [ "$1" = n/a ]; then echo n/a; else awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; fi; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
 
 # shellcheck disable=SC2206  # extra args are a list of words on purpose
 extra=($extra_args)

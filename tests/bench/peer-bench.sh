@@ -11,6 +11,9 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+bench_name=peer-bench
+# shellcheck source=tests/bench/bench-lib.sh
+. "$here/bench-lib.sh"
 build_dir="$here/../../build/release"
 frames=1000000
 rounds=3
@@ -33,9 +36,7 @@ done
 normwatch="$build_dir/normwatch"
 bare="$build_dir/pcap-bare-read"
 capgen="$build_dir/normwatch-capgen"
-for tool in "$normwatch" "$bare" "$capgen"; do
-  [ -x "$tool" ] || { echo "peer-bench: $tool is missing; build it first (this script builds nothing)" >&2; exit 1; }
-done
+bench_require_tools "$normwatch" "$bare" "$capgen"
 [ -x /usr/bin/time ] || { echo "peer-bench: needs /usr/bin/time (Debian package time)" >&2; exit 1; }
 mkdir -p "$work_dir"
 scratch="$(mktemp -d "$work_dir/peer.XXXXXX")"
@@ -75,7 +76,6 @@ for ((r = 1; r <= rounds; r++)); do
   echo "round $r done" >&2
 done
 
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 bare_s="$(cut -d' ' -f1 "$scratch/bare" | median)"
 echo
 echo "peer benchmark: $file ($frames frames, bench-mixed plant mix), $rounds rounds, build $build_dir, $(nproc) cores"

@@ -11,6 +11,9 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+bench_name=replay-bench
+# shellcheck source=tests/bench/bench-lib.sh
+. "$here/bench-lib.sh"
 build_dir="$here/../../build/release"
 frames=1000000
 flows=4096
@@ -37,12 +40,7 @@ done
 normwatch="$build_dir/normwatch"
 bare="$build_dir/pcap-bare-read"
 capgen="$build_dir/normwatch-capgen"
-for tool in "$normwatch" "$bare" "$capgen"; do
-  if [ ! -x "$tool" ]; then
-    echo "replay-bench: $tool is missing; build it first (this script builds nothing)" >&2
-    exit 1
-  fi
-done
+bench_require_tools "$normwatch" "$bare" "$capgen"
 mkdir -p "$work_dir"
 scratch="$(mktemp -d "$work_dir/run.XXXXXX")"
 trap 'rm -rf "$scratch"' EXIT
@@ -50,21 +48,8 @@ trap 'rm -rf "$scratch"' EXIT
 time_cmd=""
 if [ -x /usr/bin/time ]; then time_cmd=/usr/bin/time; fi
 
-# The capture for N frames; generated once and kept for later runs (deterministic, so reusable).
-capture_for() {
-  local n="$1" file
-  if [ "$n" = 1000000 ] && [ "$flows" = 4096 ]; then file="$work_dir/bench.pcap"; else file="$work_dir/bench-$n-$flows.pcap"; fi
-  if [ ! -s "$file" ]; then
-    "$capgen" bench -o "$file.tmp" --frames "$n" --flows "$flows" >&2
-    mv "$file.tmp" "$file"
-  fi
-  echo "$file"
-}
-
-# Value of a numeric key in a flat JSON line ("" when absent).
-json_number() {
-  grep -o "\"$1\"[[:space:]]*:[[:space:]]*[0-9.eE+-]*" <<<"$2" | head -n1 | sed 's/.*:[[:space:]]*//' || true
-}
+# The capture for N frames (bench-lib.sh).
+capture_for() { bench_polling_capture "$capgen" "$work_dir" "$1" "$flows"; }
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", b - a }'; }
@@ -99,9 +84,6 @@ run_one() {
 # Without /usr/bin/time the peak RSS of a finished child is not visible from a shell: say so.
 vmhwm_fallback() { echo "n/a"; }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.6f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-max_of() { grep -v n/a | sort -g | tail -n1 || true; }
-mib() { if [ -z "$1" ] || [ "$1" = n/a ]; then echo n/a; else awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; fi; }
 
 # shellcheck disable=SC2206  # extra args are a list of words on purpose
 normwatch_args=($extra_args)
@@ -134,7 +116,7 @@ done
 
 bare_pps="$(median <"$scratch/bare.pps")"
 nw_pps="$(median <"$scratch/nw.pps")"
-ratio="$(awk -v a="$nw_pps" -v b="$bare_pps" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')"
+ratio="$(ratio "$nw_pps" "$bare_pps")"
 echo
 echo "replay benchmark: $file ($bare_frames frames, $flows flows), $rounds rounds alternating, build $build_dir"
 [ -n "$extra_args" ] && echo "normwatch replay extra args: $extra_args"
