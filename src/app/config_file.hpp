@@ -57,4 +57,9 @@ class ConfigArgv {
   std::optional<int> exit_code_;
 };
 
+// Parses the (expanded) command line: nothing when the program should go on; otherwise the exit
+// status after CLI11 printed the help, the version or the parse error (2 for an error). The same
+// for both programs, normwatch and normwatch-collector.
+std::optional<int> parse_command_line(CLI::App& app, int argc, char** argv);
+
 }  // namespace normwatch::app

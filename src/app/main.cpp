@@ -180,18 +180,7 @@ int main(int argc, char** argv) {
   argc = config.argc();
   argv = config.argv();
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return 2;
-  }
+  if (const auto status = normwatch::app::parse_command_line(app, argc, argv)) return *status;
 
   SensorSettings sensor{flags.options(), rules_flags, publish_flags, json, !no_progress, duration, run_user};
   sensor.workers = flags.workers;
