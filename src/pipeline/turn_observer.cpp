@@ -6,12 +6,20 @@
 
 namespace normwatch::pipeline {
 
+namespace {
+// The entry a turn waits for is being processed by the other worker right now, usually done
+// within microseconds: spin through that before yielding. 64 pauses (the ring waits' figure) made
+// two workers on the plant mix with rules yield and sleep for most turns: 0.50-0.63 M packets/s;
+// 1024: 0.65-1.07 M (8192 no better, 65536 worse; tests/bench/peer-bench.sh's file, 3 runs each).
+constexpr int kTurnPauses = 1024;
+}  // namespace
+
 void TurnObserver::wait_for_turn() {
   bool slept = false;
   for (unsigned j = 0; j < workers_; ++j) {
     if (j == self_) continue;
     Completion& c = completions_[j];
-    Backoff backoff;
+    Backoff backoff(kTurnPauses);
     while (c.done.load(std::memory_order_acquire) < need_[j]) {
       if (backoff.spin()) continue;
       // Announce the sleep, then re-check: a completion after this either is seen or notifies.

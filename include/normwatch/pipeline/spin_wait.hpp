@@ -26,16 +26,20 @@ class Backoff {
   // Polls with pause hints, then with std::this_thread::yield() before giving up the core.
   static constexpr int kPauses = 64;
   static constexpr int kYields = 8;
+  Backoff() = default;
+  // A wait whose end is usually near (a turn: the other worker is busy with the entry before)
+  // spins longer before it yields: a sleep and its wake-up cost far more than the wait itself.
+  explicit Backoff(int pauses) : pauses_(pauses) {}
 
   // One more cheap round of waiting; false once the caller should block (sleep on the atomic).
   // The caller re-checks its condition between rounds.
   bool spin() {
-    if (round_ < kPauses) {
+    if (round_ < pauses_) {
       cpu_relax();
       ++round_;
       return true;
     }
-    if (round_ < kPauses + kYields) {
+    if (round_ < pauses_ + kYields) {
       std::this_thread::yield();
       ++round_;
       return true;
@@ -45,6 +49,7 @@ class Backoff {
   void reset() { round_ = 0; }
 
  private:
+  int pauses_ = kPauses;
   int round_ = 0;
 };
 
