@@ -73,7 +73,10 @@ std::span<const std::byte> SpscByteRing::try_peek() {
 
 void SpscByteRing::release() {
   tail_.store(peeked_end_, std::memory_order_seq_cst);
-  if (producer_sleeping_.load(std::memory_order_seq_cst)) tail_.notify_one();
+  if (producer_sleeping_.load(std::memory_order_seq_cst) &&
+      peeked_end_ >= producer_wake_tail_.load(std::memory_order_relaxed)) {
+    tail_.notify_one();
+  }
 }
 
 std::span<std::byte> SpscByteRing::reserve_wait(std::size_t n) {
@@ -85,8 +88,11 @@ std::span<std::byte> SpscByteRing::reserve_wait(std::size_t n) {
     if (auto room = try_reserve(n); !room.empty()) return room;
     if (backoff.spin()) continue;
     // Dekker with release(): announce the sleep, then re-read tail_ (both seq_cst, as release()'s
-    // store and load); a release() in between either is seen here or sees the flag and notifies.
-    // The wait returns at once if tail_ has moved past `seen`.
+    // store and load); a release() in between either is seen here or sees the flag and notifies
+    // (once the tail has passed the wake mark, stored before the flag so that release() sees it
+    // with the flag). The ring is full, so a quarter of it past cached_tail_ is records the
+    // consumer holds: it gets there. The wait returns at once if tail_ has moved past `seen`.
+    producer_wake_tail_.store(cached_tail_ + capacity_ / 4, std::memory_order_relaxed);
     producer_sleeping_.store(true, std::memory_order_seq_cst);
     const std::uint64_t seen = tail_.load(std::memory_order_seq_cst);
     cached_tail_ = seen;
