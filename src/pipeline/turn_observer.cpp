@@ -8,9 +8,10 @@ namespace normwatch::pipeline {
 
 namespace {
 // The entry a turn waits for is being processed by the other worker right now, usually done
-// within microseconds: spin through that before yielding. 64 pauses (the ring waits' figure) made
-// two workers on the plant mix with rules yield and sleep for most turns: 0.50-0.63 M packets/s;
-// 1024: 0.65-1.07 M (8192 no better, 65536 worse; tests/bench/peer-bench.sh's file, 3 runs each).
+// within microseconds: spin through that before yielding. With 64 pauses (the ring waits' figure)
+// two workers on the plant mix with rules yielded and slept for most turns, 0.50-0.63 M packets/s;
+// with 1024 for the turns alone, 0.95-1.15 M (4 runs each; with 1024 for every wait, 8192 was no
+// better and 65536 worse; tests/bench/peer-bench.sh's file, --workers 2 --events /dev/null).
 constexpr int kTurnPauses = 1024;
 }  // namespace
 

@@ -68,7 +68,7 @@ class SpscByteRing {
   std::atomic<bool> producer_sleeping_{false};
   // A sleeping producer is woken once the consumer has released up to here (a quarter of the
   // ring past where it fell asleep), not at the first record freed: a full ring otherwise woke
-  // the reader for every record, a futex round trip each (perf: a third of a 2-worker replay).
+  // the reader for every record, a futex round trip each.
   std::atomic<std::uint64_t> producer_wake_tail_{0};
 };
 

@@ -14,6 +14,9 @@ constexpr int kMaxRoleScore = 8;     // bound of the role evidence
 constexpr int kSettledScore = 3;     // evidence above which a flip is reported as role_change
 constexpr std::uint16_t kForceListenOnly = 0x0004;  // FC8 sub-function with no response (§6.8.1)
 
+// Enough evidence that a flip of the roles is reported as role_change.
+constexpr bool settled(int role_score) { return role_score >= kSettledScore || role_score <= -kSettledScore; }
+
 constexpr Direction opposite(Direction d) { return d == Direction::request ? Direction::response : Direction::request; }
 
 // The PDU being handled, valid during on_pdu. One per thread rather than one per session: a
@@ -59,7 +62,7 @@ void ModbusSession::on_stream(Side from, core::Bytes bytes, bool gap_before, con
 }
 
 // Only feed() can buffer bytes, start a resynchronisation or leave a gap pending; everything else
-// only clears them, so direct_ is brought up to date after each feed (and at the end).
+// only clears them, so direct_ is brought up to date after each feed.
 void ModbusSession::update_direct(Side wire) {
   const Stream& stream = stream_of(wire);
   direct_[static_cast<std::size_t>(wire)] = !stream.resyncing && !stream.gap_pending && stream.assembler.idle();
@@ -172,19 +175,19 @@ void ModbusSession::handle_findings(const Pdu& pdu, const Where& at) {
     vote(at.wire, Direction::response, at);
     return;
   }
-  const bool settled = role_score_ >= kSettledScore || role_score_ <= -kSettledScore;
-  if (settled && !pdu.malformed.present()) {
+  if (settled(role_score_) && !pdu.malformed.present()) {
     // Settled roles are not re-checked by parsing twice; a function whose directions differ in
     // layout still reinforces them, so that a later odd PDU or two cannot flip the flow.
     if (pdu.shape().request != pdu.shape().response) vote(at.wire, believed, at);
     return;
   }
-  decode_unsure(adu, at, believed, settled, pdu);
+  decode_unsure(adu, at, believed, pdu);
 }
 
 // While the roles are unsure (or the PDU did not fit its side's direction): parse the other way
 // too and let the shapes vote. Out of line: its second Pdu made the settled path's frame large.
-void ModbusSession::decode_unsure(core::Bytes adu, const Where& at, Direction believed, bool settled, Pdu& pdu) {
+void ModbusSession::decode_unsure(core::Bytes adu, const Where& at, Direction believed, Pdu& pdu) {
+  const bool was_settled = settled(role_score_);
   Pdu other;
   parse_adu(adu, opposite(believed), other);
   const bool fits_believed = !pdu.malformed.present();
@@ -195,7 +198,7 @@ void ModbusSession::decode_unsure(core::Bytes adu, const Where& at, Direction be
     // Settled roles keep the PDU in its side's direction unless this vote flipped them: a
     // request with stray bytes that happen to fit a response (FC11 with 4 extra zero bytes in
     // the Quickdraw captures) stays a malformed request, as Wireshark shows it.
-    if (settled && client_side() == client_before) return;
+    if (was_settled && client_side() == client_before) return;
     pdu = other;
     return;
   }
@@ -215,7 +218,7 @@ void ModbusSession::move_roles(int step, const Where& at) {
   const Side before_client = client_side();
   role_score_ = std::clamp(role_score_ + step, -kMaxRoleScore, kMaxRoleScore);
   if (client_side() == before_client) return;
-  if (before >= kSettledScore || before <= -kSettledScore) {
+  if (settled(before)) {
     report(Anomaly::role_change, at, "PDU shapes now show the other side as client");
   } else {
     ++counters_.role_corrections;
@@ -338,7 +341,6 @@ void ModbusSession::on_end(const SegmentContext& ctx) {
       text.put("flow ended inside a frame: ").number(partial).put(" bytes dropped");
       report(Anomaly::incomplete_frame, at, text.view());
     }
-    update_direct(wire);
   }
   transactions_.drain([this, &ctx](const PendingRequest& r) {
     report_unanswered(r, "flow ended", Where{r.requester, ctx.frame_no, ctx.ts});

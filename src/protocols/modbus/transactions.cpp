@@ -65,15 +65,6 @@ PendingRequest& TransactionTable::place(std::uint16_t transaction_id, std::uint8
   return slot;
 }
 
-TransactionTable::AddResult TransactionTable::add(const PendingRequest& request) {
-  AddResult result;
-  PendingRequest& slot = place(request.transaction_id, request.unit_id, request.requester, result);
-  const std::uint64_t age = slot.age;
-  slot = request;
-  slot.age = age;
-  return result;
-}
-
 bool TransactionTable::take(std::uint16_t transaction_id, std::uint8_t unit_id, Side requester, std::uint8_t& function,
                             RequestInfo& info) {
   const std::size_t i = find(transaction_id, unit_id, requester);

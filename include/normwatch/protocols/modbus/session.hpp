@@ -84,7 +84,7 @@ class alignas(64) ModbusSession final : public protocols::Session {
   void handle_resync(Stream& stream, std::string_view reason, std::size_t skipped, const Where& at);
   void report_gap(Stream& stream, std::size_t skipped, const Where& at);
   void decode(core::Bytes adu, const Where& at, Pdu& pdu);
-  [[gnu::noinline]] void decode_unsure(core::Bytes adu, const Where& at, Direction believed, bool settled, Pdu& pdu);
+  [[gnu::noinline]] void decode_unsure(core::Bytes adu, const Where& at, Direction believed, Pdu& pdu);
   void vote(Side wire, Direction direction, const Where& at);
   [[gnu::noinline]] void move_roles(int step, const Where& at);
   void track_request(const Pdu& pdu, const Where& at);

@@ -27,16 +27,15 @@ class TransactionTable {
  public:
   explicit TransactionTable(std::size_t capacity);
 
-  // What an add displaced, if anything. The pointers name copies kept by the table, valid until
-  // its next add (returning optionals of the 48-byte entry cost the poller's hot path).
+  // What placing a request displaced, if anything. The pointers name copies kept by the table,
+  // valid until the next place (returning optionals of the 48-byte entry cost the poller's hot path).
   struct AddResult {
     const PendingRequest* superseded = nullptr;  // same key still outstanding: never answered
     const PendingRequest* evicted = nullptr;     // table full: the oldest made room
   };
-  AddResult add(const PendingRequest& request);
-  // As add, but hands back the entry with its key set for the caller to fill in place (every
-  // other field: it may hold an older entry's values); valid until the table next changes. The
-  // session's path for each request, which then builds no temporary entry to copy.
+  // Adds a request: hands back its entry with the key set for the caller to fill in place (every
+  // other field: it may hold an older entry's values), valid until the table next changes, and
+  // says in `result` what it displaced. Filled in place, a request costs no temporary entry.
   PendingRequest& place(std::uint16_t transaction_id, std::uint8_t unit_id, Side requester, AddResult& result);
   // Removes the request a response of (tid, unit) from the other side answers and copies its
   // function and what its response inherits into the caller's (the response being parsed: a copy
@@ -83,7 +82,7 @@ class TransactionTable {
   std::uint64_t next_age_ = 0;
   std::array<PendingRequest, kInline> inline_{};
   std::vector<PendingRequest> overflow_;
-  PendingRequest displaced_;   // what the last add superseded or evicted
+  PendingRequest displaced_;   // what the last place superseded or evicted
 };
 
 }  // namespace normwatch::protocols::modbus

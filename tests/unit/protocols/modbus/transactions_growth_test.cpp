@@ -11,25 +11,27 @@
 namespace normwatch::protocols::modbus {
 namespace {
 
-PendingRequest request(std::uint16_t tid) {
-  PendingRequest r;
-  r.transaction_id = tid;
-  r.unit_id = 1;
+// A client's FC3 request with transaction id `tid` (address tid * 10), placed as the session does.
+TransactionTable::AddResult add(TransactionTable& table, std::uint16_t tid) {
+  TransactionTable::AddResult result;
+  PendingRequest& r = table.place(tid, 1, Side::client, result);
   r.function = 3;
+  r.expects_response = true;
+  r.info = RequestInfo{};
   r.info.paired = true;
   r.info.address = static_cast<std::uint16_t>(tid * 10);
-  return r;
+  return result;
 }
 
 TEST(ModbusTransactionTable, GrowsToItsCapacityThenEvictsTheOldest) {
   TransactionTable table(kDefaultMaxOutstanding);
   for (std::uint16_t tid = 0; tid < kDefaultMaxOutstanding; ++tid) {
-    const auto result = table.add(request(tid));
+    const auto result = add(table, tid);
     EXPECT_FALSE(result.evicted) << "tid " << tid;
     EXPECT_FALSE(result.superseded) << "tid " << tid;
   }
   EXPECT_EQ(table.size(), kDefaultMaxOutstanding);
-  const auto full = table.add(request(1000));
+  const auto full = add(table, 1000);
   ASSERT_TRUE(full.evicted);
   EXPECT_EQ(full.evicted->transaction_id, 0U);
   EXPECT_EQ(table.size(), kDefaultMaxOutstanding);
@@ -48,9 +50,9 @@ TEST(ModbusTransactionTable, GrowsToItsCapacityThenEvictsTheOldest) {
 
 TEST(ModbusTransactionTable, SmallCapacityIsStillABound) {
   TransactionTable table(2);
-  table.add(request(1));
-  table.add(request(2));
-  EXPECT_TRUE(table.add(request(3)).evicted);
+  add(table, 1);
+  add(table, 2);
+  EXPECT_TRUE(add(table, 3).evicted);
   EXPECT_EQ(table.size(), 2U);
 }
 
@@ -59,18 +61,18 @@ TEST(ModbusTransactionTable, SmallCapacityIsStillABound) {
 // eviction and drain must not notice.
 TEST(ModbusTransactionTable, EntriesCrossTheInlineBoundaryBothWays) {
   TransactionTable table(5);
-  for (std::uint16_t tid = 1; tid <= 5; ++tid) table.add(request(tid));
+  for (std::uint16_t tid = 1; tid <= 5; ++tid) add(table, tid);
   std::uint8_t function = 0;
   RequestInfo taken;
   ASSERT_TRUE(table.take(1, 1, Side::client, function, taken));  // the last (tid 5, spilled) moves inline
   EXPECT_EQ(taken.address, 10);
   EXPECT_FALSE(table.take(1, 1, Side::client, function, taken));
   ASSERT_TRUE(table.contains(5, 1, Side::client));
-  table.add(request(6));
-  const auto full = table.add(request(7));  // five outstanding: the oldest, tid 2, makes room
+  add(table, 6);
+  const auto full = add(table, 7);  // five outstanding: the oldest, tid 2, makes room
   ASSERT_TRUE(full.evicted);
   EXPECT_EQ(full.evicted->transaction_id, 2U);
-  const auto again = table.add(request(4));  // same key: the old tid 4 was never answered
+  const auto again = add(table, 4);  // same key: the old tid 4 was never answered
   ASSERT_TRUE(again.superseded);
   EXPECT_EQ(again.superseded->transaction_id, 4U);
   std::vector<std::uint16_t> drained;
@@ -79,8 +81,8 @@ TEST(ModbusTransactionTable, EntriesCrossTheInlineBoundaryBothWays) {
   EXPECT_EQ(table.size(), 0U);
 }
 
-// place() is add() for a caller that fills the entry in place (the session's path): it keys the
-// entry, reports what it superseded, and the caller's fields are what take() hands back.
+// place() keys the entry, reports what it superseded, and the caller's fields are what take()
+// hands back.
 TEST(ModbusTransactionTable, PlaceKeysTheEntryTheCallerFillsIn) {
   TransactionTable table(4);
   TransactionTable::AddResult first;
