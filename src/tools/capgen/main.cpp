@@ -48,11 +48,19 @@ int main(int argc, char** argv) {
     return 1;
   }
   const capgen::PduCounts& p = result->pdus;
+  // Scenarios with non-ICS traffic also give its exact share (bench-plant), on the same line.
+  char background[96] = "";
+  if (p.background_frames > 0 && result->frames > 0) {
+    std::snprintf(background, sizeof background, " background_frames=%llu (%.2f%% of the frames)",
+                  static_cast<unsigned long long>(p.background_frames),
+                  100.0 * static_cast<double>(p.background_frames) / static_cast<double>(result->frames));
+  }
   std::fprintf(stderr,
                "normwatch-capgen: wrote %llu frames to %s (modbus_adus=%llu dnp3_link_frames=%llu "
-               "dnp3_fragments=%llu iec104_apdus=%llu)\n",
+               "dnp3_fragments=%llu iec104_apdus=%llu)%s\n",
                static_cast<unsigned long long>(result->frames), output.c_str(),
                static_cast<unsigned long long>(p.modbus_adus), static_cast<unsigned long long>(p.dnp3_link_frames),
-               static_cast<unsigned long long>(p.dnp3_fragments), static_cast<unsigned long long>(p.iec104_apdus));
+               static_cast<unsigned long long>(p.dnp3_fragments), static_cast<unsigned long long>(p.iec104_apdus),
+               background);
   return 0;
 }

@@ -78,6 +78,13 @@ constexpr std::array kScenarios{
              "third each Modbus/TCP polls, DNP3 class polls and IEC 104 measured values, one frame per flow per "
              "round, with a write or command every 32nd exchange (tests/bench/rules/).",
              scenarios::bench_mixed},
+    Scenario{"bench-plant",
+             "Peer benchmark plant mix (issue 9): --frames (default 1,000,000) over --flows (default 3072) ICS flows, "
+             "a third each Modbus/TCP (FC3 polls, FC6/FC16 writes), DNP3 (integrity polls answered by 3-link-frame "
+             "responses, event polls, confirmed unsolicited responses) and IEC 104 (spontaneous M_ME_NC_1/M_SP_NA_1, "
+             "S-frames, C_SC_NA_1 select/execute), plus one HTTP, TLS, SSH, DNS or NTP flow per four ICS flows (20% "
+             "of the frames), one frame per flow per round.",
+             scenarios::bench_plant},
     Scenario{"iec104-catalogue",
              "IEC 104 session (STARTDT, TESTFR both ways, S-frames, STOPDT) carrying every standard type id "
              "used in 104 (SQ=0 and SQ=1), every cause 1-13, 20-41, 44-47, P/N and test bits, file transfer, "

@@ -30,6 +30,7 @@ struct PduCounts {
   std::uint64_t dnp3_link_frames = 0;
   std::uint64_t dnp3_fragments = 0;
   std::uint64_t iec104_apdus = 0;
+  std::uint64_t background_frames = 0;  // frames of non-ICS flows, for scenarios that write them
 };
 
 struct ScenarioResult {

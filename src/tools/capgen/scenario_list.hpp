@@ -23,6 +23,7 @@ void rules_modbus(ScenarioContext& ctx);   // scenario_rules_modbus.cpp
 void rules_dnp3(ScenarioContext& ctx);     // scenario_rules_dnp3.cpp
 void rules_iec104(ScenarioContext& ctx);   // scenario_rules_iec104.cpp
 void bench_mixed(ScenarioContext& ctx);    // scenario_bench_mixed.cpp
+void bench_plant(ScenarioContext& ctx);    // scenario_bench_plant.cpp
 void iec104_catalogue(ScenarioContext& ctx);  // scenario_iec104_catalogue.cpp
 
 }  // namespace normwatch::tools::capgen::scenarios
