@@ -4,6 +4,7 @@
 # run at --topspeed, then a bisection over --pps between 0 and the top-speed rate; a run counts as
 # clean when the sensor saw every frame tcpreplay sent and reports no kernel, interface or queue
 # drop. Also measures tcpreplay alone into the veth with nobody capturing (is tcpreplay the limit?).
+# The capture is the peer benchmark's plant mix (normwatch-capgen bench-plant, 20% non-ICS frames).
 # The sensor runs as peer-bench.sh runs it (default rule pack, --events /dev/null) unless --no-rules.
 # Needs root, ip, tcpreplay. Builds nothing: build normwatch and normwatch-capgen first (Release).
 #
@@ -13,7 +14,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 build_dir="$here/../../build/release"
-frames=1000000     # the plant-mix capture of peer-bench.sh (looped as needed)
+frames=1000000     # the bench-plant capture of peer-bench.sh (looped as needed)
 seconds=3          # per run
 steps=5            # bisection steps: the answer is within top-speed rate / 2^steps
 workers_list="1 2"
@@ -21,7 +22,7 @@ snaplen=""
 rules=1
 work_dir="${TMPDIR:-/tmp}/normwatch-bench"
 
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --frames) frames="$2"; shift 2 ;;
@@ -63,9 +64,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-file="$work_dir/plant-mix-$frames.pcap"
+file="$work_dir/plant-$frames.pcap"
 if [ ! -s "$file" ]; then
-  "$capgen" bench-mixed -o "$file.tmp" --frames "$frames" >&2
+  "$capgen" bench-plant -o "$file.tmp" --frames "$frames" >&2
   mv "$file.tmp" "$file"
 fi
 

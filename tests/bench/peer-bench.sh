@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Peer benchmark (issue 9 §4): the same plant-mix capture read side by side, in alternating rounds,
+# Peer benchmark (issue 9 §4): the same plant capture (normwatch-capgen bench-plant: Modbus polls and
+# writes, DNP3 integrity polls with multi-frame responses and unsolicited data, IEC 104 measured values
+# and commands, 20% HTTP/TLS/SSH/DNS/NTP background) read side by side, in alternating rounds,
 # by a bare libpcap loop (pcap-bare-read), `normwatch replay` with the default rule pack and
 # --workers 1 and 2, nDPI's own reader (`ndpiReader -i FILE`, classification only) and tshark
 # dissecting Modbus/TCP, DNP3 and IEC 104. Prints the median packets/s (frames / wall seconds of
@@ -20,7 +22,7 @@ rounds=3
 tshark_on=1
 work_dir="${TMPDIR:-/tmp}/normwatch-bench"
 
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --frames) frames="$2"; shift 2 ;;
@@ -42,9 +44,9 @@ mkdir -p "$work_dir"
 scratch="$(mktemp -d "$work_dir/peer.XXXXXX")"
 trap 'rm -rf "$scratch"' EXIT
 
-file="$work_dir/plant-mix-$frames.pcap"
+file="$work_dir/plant-$frames.pcap"
 if [ ! -s "$file" ]; then
-  "$capgen" bench-mixed -o "$file.tmp" --frames "$frames" >&2
+  "$capgen" bench-plant -o "$file.tmp" --frames "$frames" >&2
   mv "$file.tmp" "$file"
 fi
 
@@ -78,7 +80,7 @@ done
 
 bare_s="$(cut -d' ' -f1 "$scratch/bare" | median)"
 echo
-echo "peer benchmark: $file ($frames frames, bench-mixed plant mix), $rounds rounds, build $build_dir, $(nproc) cores"
+echo "peer benchmark: $file ($frames frames, bench-plant mix), $rounds rounds, build $build_dir, $(nproc) cores"
 printf "%-16s %12s %10s %10s %10s\n" tool "median pps" "median s" "vs bare" "RSS MiB"
 for t in "${tools[@]}"; do
   name="${t%%|*}"
