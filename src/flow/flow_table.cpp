@@ -139,7 +139,7 @@ FlowLookup FlowTable::track(const decode::DecodedPacket& packet) {
   Flow& flow = pool.node(id).flow;
   // The caller goes to the flow's extension next; with many flows in turn it is rarely cached,
   // so its load starts now, while the counters and timers below are updated.
-  core::prefetch_lines(flow.extension.get(), FlowExtension::kHotBytes);
+  core::prefetch_object<FlowExtension::kHotBytes>(flow.extension.get());
   FlowSide& side = flow.side(keyed.direction);
   ++side.packets;
   side.bytes += packet.ip_packet.empty() ? packet.wire_len : packet.ip_packet.size();

@@ -52,6 +52,15 @@ class StreamDirection {
 
   // A segment's payload at stream offset `offset` (and a FIN after it when `fin`).
   void on_data(std::int64_t offset, core::Bytes payload, bool fin, const Emit& emit);
+  // The common case in one step: data (no FIN) that continues the stream exactly, with nothing
+  // held, no FIN seen and the overlap window already set up. Does what on_data() would do for it
+  // and returns true; returns false, having done nothing, for any other segment.
+  bool deliver_if_next(std::int64_t offset, core::Bytes payload, const Emit& emit) {
+    if (offset != next_ || payload.empty() || ended_ || fin_seen_ || !carried_data_ || !held_.empty()) return false;
+    ++context_->counters().in_order_segments;
+    deliver(payload, emit);
+    return true;
+  }
   // The peer acknowledged up to `ack`: bytes below it that the sensor never saw become a gap.
   void on_ack(std::uint32_t ack, const Emit& emit);
   // Delivers everything held, skipping holes (with gap markers).

@@ -20,8 +20,8 @@ void TcpReassembler::prefetch() const {
   // never faults, so a stale cursor costs at most a wasted load.
   for (std::size_t i = 0; i < dirs_.size(); ++i) {
     if (!dirs_[i]) continue;
-    core::prefetch_lines<true>(dirs_[i].get(), sizeof(StreamDirection));
-    core::prefetch_lines<true>(window_cursors_[i], core::kCacheLine);  // a small segment's bytes
+    core::prefetch_object<sizeof(StreamDirection), true>(dirs_[i].get());
+    core::prefetch_object<core::kCacheLine, true>(window_cursors_[i]);  // a small segment's bytes
   }
 }
 
@@ -74,7 +74,8 @@ void TcpReassembler::on_segment(flow::Direction direction, const decode::Decoded
           dir.half_open_reported = true;
           emit.anomaly(StreamAnomaly::data_before_syn_ack);
         }
-        dir.on_data(dir.offset_of(data_seq), payload, fin, emit);
+        const std::int64_t offset = dir.offset_of(data_seq);
+        if (fin || !dir.deliver_if_next(offset, payload, emit)) dir.on_data(offset, payload, fin, emit);
         window_cursors_[flow::index(direction)] = dir.window_cursor();
       }
     }

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 
 namespace normwatch::core {
 
@@ -22,6 +23,21 @@ inline void prefetch_lines(const void* at, std::size_t bytes) {
   for (std::uintptr_t line = begin; line < end; line += kCacheLine) {
     __builtin_prefetch(reinterpret_cast<const void*>(line), kForWrite ? 1 : 0);
   }
+}
+
+// The same for a size known at compile time, without the loop: one prefetch per 64 bytes from
+// `at` and one at the last byte, so every line is covered whatever the alignment (consecutive
+// addresses lie at most a line apart). At a few hundred bytes per packet the loop's set-up and
+// branches cost more instructions than the prefetches themselves (cachegrind).
+template <std::size_t kBytes, bool kForWrite = false>
+inline void prefetch_object(const void* at) {
+  static_assert(kBytes > 0);
+  if (at == nullptr) return;
+  const auto* p = static_cast<const char*>(at);
+  [&]<std::size_t... i>(std::index_sequence<i...>) {
+    (__builtin_prefetch(p + i * kCacheLine, kForWrite ? 1 : 0), ...);
+  }(std::make_index_sequence<(kBytes + kCacheLine - 1) / kCacheLine>{});
+  __builtin_prefetch(p + kBytes - 1, kForWrite ? 1 : 0);
 }
 
 }  // namespace normwatch::core
