@@ -116,8 +116,11 @@ void FlowContext::on_datagram(flow::Direction direction, const decode::DecodedPa
   route(direction, packet.payload, false, protocols::SegmentContext{packet.frame_no, packet.ts}, true);
 }
 
-void FlowContext::report_classified(std::uint64_t frame_no, core::Timestamp ts, bool at_end) {
-  if (classified_reported_ || owner.observer_ == nullptr) return;
+void FlowContext::report_classified_once(std::uint64_t frame_no, core::Timestamp ts, bool at_end) {
+  if (owner.observer_ == nullptr) {
+    classified_reported_ = true;  // no one to tell, ever: stop asking
+    return;
+  }
   const bool ics = classification.ics_protocol() != protocols::ProtocolId::unknown;
   if (!at_end && !ics && !(classification.ics_decided() && classification.ndpi_done())) return;
   classified_reported_ = true;

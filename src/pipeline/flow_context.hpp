@@ -32,7 +32,10 @@ struct alignas(64) FlowContext final : flow::FlowExtension, stream::StreamConsum
   void on_datagram(flow::Direction direction, const decode::DecodedPacket& packet);
   void end(std::uint64_t frame_no);
   // Tells the observer the flow's protocol once it is decided (or, with `at_end`, whatever it is).
-  void report_classified(std::uint64_t frame_no, core::Timestamp ts, bool at_end);
+  // Asked on every packet and almost always already done: that test is inline.
+  void report_classified(std::uint64_t frame_no, core::Timestamp ts, bool at_end) {
+    if (!classified_reported_) report_classified_once(frame_no, ts, at_end);
+  }
 
   // Starts loading the session's hot memory (Session::hot_region, asked once when the session
   // starts) while the packet is classified and reassembled.
@@ -53,6 +56,7 @@ struct alignas(64) FlowContext final : flow::FlowExtension, stream::StreamConsum
   [[gnu::noinline]] bool probe(flow::Direction direction, core::Bytes bytes, bool gap_before,
                                const protocols::SegmentContext& ctx, bool datagram);
   void start_session(protocols::ProtocolId id);
+  void report_classified_once(std::uint64_t frame_no, core::Timestamp ts, bool at_end);
 
   struct Pending {
     flow::Direction direction;
