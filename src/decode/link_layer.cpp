@@ -54,6 +54,10 @@ Network network_of_family(std::uint32_t family) {
 // Follows VLAN tags from `type` (the first type/TPID field, already read) and maps the final
 // ethertype to a network protocol. `rest` starts right after that first type field.
 LinkResult after_ethertype(DecodeContext& ctx, std::uint16_t type, core::Bytes rest) {
+  if (type == kEthertypeIpv4) {  // untagged IPv4, most frames: no search of the TPID list
+    ctx.out.ethertype = type;
+    return {Network::ipv4, rest};
+  }
   std::size_t at = 0;
   std::uint8_t depth = 0;
   while (is_vlan_tpid(type)) {
