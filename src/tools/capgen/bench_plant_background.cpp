@@ -1,6 +1,6 @@
 // The non-ICS scripts of `bench-plant`, traffic nDPI names from its first packets: HTTP/1.1
 // keep-alive polling of a historian (RFC 9112), TLS 1.3 sessions (RFC 8446), SSH sessions
-// (identification strings, RFC 4253 §4.2, then binary packets, §6), DNS A lookups (RFC 1035)
+// (identification strings, RFC 4253 §4.2, key exchange, then encrypted packets), DNS A lookups (RFC 1035)
 // and NTPv4 client/server exchanges (RFC 5905). Payload contents after the handshakes are
 // seeded random bytes: they only need the sizes of real sessions.
 #include <array>
@@ -9,6 +9,7 @@
 #include "capgen/background_encoder.hpp"
 #include "capgen/bench_plant_script.hpp"
 #include "capgen/frame_builder.hpp"
+#include "capgen/ssh_encoder.hpp"
 #include "capgen/tls_encoder.hpp"
 
 namespace normwatch::tools::capgen::plant_script {
@@ -39,7 +40,10 @@ Script http() {
   for (std::size_t i = 0; i < 8; ++i) {
     add(s.loop, Side::client, true, background::http_get("historian.plant.example", kPaths[i % kPaths.size()]));
     std::string body = "{\"status\":\"ok\",\"seq\":" + std::to_string(i) + ",\"values\":[";
-    for (std::size_t v = 0; v < 4 + i * 6; ++v) body += (v ? "," : "") + std::to_string(100 + v * 3 + i);
+    for (std::size_t v = 0; v < 4 + i * 6; ++v) {
+      if (v > 0) body += ',';
+      body += std::to_string(100 + v * 3 + i);
+    }
     body += "]}\n";
     add(s.loop, Side::server, false, background::http_response(body));
   }
@@ -63,8 +67,8 @@ Script tls(Rng& rng) {
   return s;
 }
 
-// The server's identification string, the client's, then binary packets (length, then what
-// looks like ciphertext and MAC) both ways.
+// The server's identification string, the client's, the key exchange in clear (KEXINIT both
+// ways, curve25519 ECDH, NEWKEYS), then chacha20-poly1305 packets both ways.
 Script ssh(Rng& rng) {
   constexpr std::string_view kServer = "OpenSSH_9.2p1 Debian-2+deb12u3";
   constexpr std::string_view kClient = "OpenSSH_9.2p1 Debian-2+deb12u3";
@@ -72,14 +76,14 @@ Script ssh(Rng& rng) {
   s.ics = false;
   add(s.prologue, Side::server, true, background::ssh_banner(kServer));
   add(s.prologue, Side::client, false, background::ssh_banner(kClient));
-  const auto packet = [&rng](std::size_t cipher_len) {
-    Bytes out;
-    ByteWriter(out).u32be(static_cast<std::uint32_t>(cipher_len)).bytes(random_bytes(rng, cipher_len + 16));
-    return out;
-  };
+  add(s.prologue, Side::client, false, ssh::kexinit(random_bytes(rng, 16)));
+  add(s.prologue, Side::server, false, ssh::kexinit(random_bytes(rng, 16)));
+  add(s.prologue, Side::client, false, ssh::kex_ecdh_init(random_bytes(rng, 32)));
+  add(s.prologue, Side::server, false, ssh::kex_ecdh_reply_and_newkeys(random_bytes(rng, 128)));
+  add(s.prologue, Side::client, false, ssh::newkeys());
   for (std::size_t i = 0; i < 8; ++i) {
-    add(s.loop, Side::client, true, packet(32 + 16 * rng.between(0, 3)));
-    add(s.loop, Side::server, false, packet(48 + 16 * rng.between(0, 20)));
+    add(s.loop, Side::client, true, ssh::encrypted_packet(random_bytes(rng, 32 + 16 * rng.between(0, 3) + 16)));
+    add(s.loop, Side::server, false, ssh::encrypted_packet(random_bytes(rng, 48 + 16 * rng.between(0, 20) + 16)));
   }
   return s;
 }

@@ -17,6 +17,7 @@ constexpr std::uint16_t kX25519 = 0x001D;
 constexpr std::uint16_t kExtServerName = 0;
 constexpr std::uint16_t kExtSupportedGroups = 10;
 constexpr std::uint16_t kExtSignatureAlgorithms = 13;
+constexpr std::uint16_t kExtAlpn = 16;  // RFC 7301 §3.1
 constexpr std::uint16_t kExtSupportedVersions = 43;
 constexpr std::uint16_t kExtKeyShare = 51;
 
@@ -61,6 +62,7 @@ Bytes client_hello(std::string_view server_name, ByteView random) {
   close_u16(out, sni);
   w.u16be(kExtSupportedGroups).u16be(6).u16be(4).u16be(kX25519).u16be(0x0017);
   w.u16be(kExtSignatureAlgorithms).u16be(8).u16be(6).u16be(0x0403).u16be(0x0804).u16be(0x0401);
+  w.u16be(kExtAlpn).u16be(14).u16be(12).u8(2).text("h2").u8(8).text("http/1.1");
   w.u16be(kExtSupportedVersions).u16be(5).u8(4).u16be(kTls13).u16be(kTls12);
   w.u16be(kExtKeyShare).u16be(38).u16be(36).u16be(kX25519).u16be(32).bytes(random.subspan(64, 32));
   close_u16(out, extensions);

@@ -1,7 +1,8 @@
 // TLS 1.3 handshake records for the benchmark's background traffic, so that nDPI has a real
 // ClientHello (with SNI) and ServerHello to classify: RFC 8446 §4.1.2-4.1.3 messages in TLS
-// records (§5.1), extensions server_name (RFC 6066 §3), supported_groups, signature_algorithms,
-// supported_versions and key_share. The encrypted part is application_data records (§5.2).
+// records (§5.1), extensions server_name (RFC 6066 §3), ALPN h2/http/1.1 (RFC 7301),
+// supported_groups, signature_algorithms, supported_versions and key_share. The encrypted part is
+// application_data records (§5.2).
 #pragma once
 
 #include <cstdint>
