@@ -10,8 +10,8 @@
 namespace normwatch::decode::detail {
 
 // One's-complement sum of `bytes` read as big-endian 16-bit words (an odd last byte is padded
-// with zero), plus `initial` (already a big-endian-domain partial sum), folded to 16 bits. A
-// region whose stored checksum is right sums to 0xffff.
+// with zero), plus `initial` (already a big-endian-domain partial sum, below 2^31: a pseudo-header's
+// is below 2^21), folded to 16 bits. A region whose stored checksum is right sums to 0xffff.
 std::uint16_t ones_complement_sum(core::Bytes bytes, std::uint32_t initial = 0);
 
 // Partial sum of the addresses of a TCP/UDP pseudo-header (4 or 16 bytes each).
