@@ -12,7 +12,7 @@ void RecentWindow::allocate(std::size_t size) {
   size_ = size;
 }
 
-void RecentWindow::store(std::int64_t offset, core::Bytes bytes) {
+void RecentWindow::store_wrapped(std::int64_t offset, core::Bytes bytes) {
   if (size_ == 0 || bytes.empty()) return;
   if (bytes.size() > size_) {
     offset += static_cast<std::int64_t>(bytes.size() - size_);

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 
 #include "normwatch/core/byte_reader.hpp"
@@ -22,13 +23,23 @@ class RecentWindow {
     return size_ == 0 ? nullptr : ring_.get() + (static_cast<std::size_t>(offset) & (size_ - 1));
   }
 
-  // Records bytes delivered at stream offset `offset` (only the last size() bytes matter).
-  void store(std::int64_t offset, core::Bytes bytes);
+  // Records bytes delivered at stream offset `offset` (only the last size() bytes matter). The
+  // common case, a chunk that fits before the ring's end, is one inline copy.
+  void store(std::int64_t offset, core::Bytes bytes) {
+    const std::size_t at = static_cast<std::size_t>(offset) & (size_ - 1);
+    if (size_ != 0 && at + bytes.size() <= size_) {
+      if (!bytes.empty()) std::memcpy(ring_.get() + at, bytes.data(), bytes.size());
+      return;
+    }
+    store_wrapped(offset, bytes);
+  }
   // True when a byte of `bytes` (at `offset`) inside [from, to) differs from what was stored
   // there. The caller keeps [from, to) within the last size() bytes stored without a gap.
   bool differs(std::int64_t offset, core::Bytes bytes, std::int64_t from, std::int64_t to) const;
 
  private:
+  void store_wrapped(std::int64_t offset, core::Bytes bytes);
+
   std::unique_ptr<std::byte[]> ring_;
   std::size_t size_ = 0;
 };

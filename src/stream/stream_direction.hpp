@@ -63,6 +63,14 @@ class StreamDirection {
   }
   // The peer acknowledged up to `ack`: bytes below it that the sensor never saw become a gap.
   void on_ack(std::uint32_t ack, const Emit& emit);
+  // Whether on_ack(ack) would do anything: the ACK reaches past what was delivered. Most ACKs of
+  // a stream followed in order do not, and this test is all they cost.
+  bool ack_is_news(std::uint32_t ack) const {
+    if (!started_ || ended_) return false;
+    std::int64_t acked = offset_of(ack);
+    if (fin_seen_ && acked > fin_offset_) acked = fin_offset_;
+    return acked > next_;
+  }
   // Delivers everything held, skipping holes (with gap markers).
   void flush(const Emit& emit);
   // Ends the direction (on_end once); later segments are ignored.

@@ -25,13 +25,18 @@ void TcpReassembler::prefetch() const {
   }
 }
 
-StreamDirection& TcpReassembler::direction_state(flow::Direction d) {
+// Both run on every data segment: inline into on_segment, the allocation stays out of line.
+[[gnu::always_inline]] inline StreamDirection& TcpReassembler::direction_state(flow::Direction d) {
   auto& slot = dirs_[flow::index(d)];
-  if (!slot) slot = std::make_unique<StreamDirection>(context_);
+  if (!slot) [[unlikely]] allocate_direction(d);
   return *slot;
 }
 
-bool TcpReassembler::in_window(const StreamDirection& dir, std::uint32_t seq) const {
+void TcpReassembler::allocate_direction(flow::Direction d) {
+  dirs_[flow::index(d)] = std::make_unique<StreamDirection>(context_);
+}
+
+[[gnu::always_inline]] inline bool TcpReassembler::in_window(const StreamDirection& dir, std::uint32_t seq) const {
   if (!dir.started()) return true;
   const std::int64_t distance = dir.offset_of(seq) - dir.next();
   const auto limit = static_cast<std::int64_t>(context_.limits().max_seq_ahead);
@@ -84,7 +89,7 @@ void TcpReassembler::on_segment(flow::Direction direction, const decode::Decoded
   // The ACK speaks about the other direction: what its receiver (this sender) has got.
   if ((tcp.flags & tf::kAck) != 0) {
     const flow::Direction other = flow::reverse(direction);
-    if (StreamDirection* peer = dirs_[flow::index(other)].get()) {
+    if (StreamDirection* peer = dirs_[flow::index(other)].get(); peer != nullptr && peer->ack_is_news(tcp.ack)) {
       peer->on_ack(tcp.ack, Emit{context_, consumer, other, packet.frame_no, packet.ts});
     }
   }

@@ -86,6 +86,7 @@ class TcpReassembler {
 
  private:
   detail::StreamDirection& direction_state(flow::Direction d);
+  [[gnu::noinline]] void allocate_direction(flow::Direction d);
   bool in_window(const detail::StreamDirection& dir, std::uint32_t seq) const;
   void on_rst(flow::Direction direction, const decode::DecodedPacket& packet, StreamConsumer& consumer);
 
