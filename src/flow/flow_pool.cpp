@@ -55,9 +55,8 @@ void FlowPool::unlink(std::uint32_t id) {
   n.cls = TimeoutClass::kCount;
 }
 
-void FlowPool::touch(std::uint32_t id, TimeoutClass cls, std::int64_t now_ns) {
+void FlowPool::requeue(std::uint32_t id, TimeoutClass cls, std::int64_t now_ns) {
   FlowNode& n = node(id);
-  if (n.cls == cls && now_ns - n.queued_ns < kRequeueNs) return;  // the common case
   n.queued_ns = now_ns;
   const auto c = static_cast<std::size_t>(cls);
   if (n.cls == cls && tails_[c] == id) return;

@@ -45,7 +45,11 @@ class FlowPool {
 
   // Moves (or adds) the record to the newest end of class `cls`, unless it is already in that
   // class and was queued less than kRequeueNs before `now_ns`.
-  void touch(std::uint32_t id, TimeoutClass cls, std::int64_t now_ns);
+  void touch(std::uint32_t id, TimeoutClass cls, std::int64_t now_ns) {
+    const FlowNode& n = node(id);
+    if (n.cls == cls && now_ns - n.queued_ns < kRequeueNs) return;  // most packets: inline
+    requeue(id, cls, now_ns);
+  }
   void unlink(std::uint32_t id);
   std::uint32_t oldest(TimeoutClass cls) const { return heads_[static_cast<std::size_t>(cls)]; }
 
@@ -53,6 +57,8 @@ class FlowPool {
   std::size_t allocated() const { return allocated_; }
 
  private:
+  void requeue(std::uint32_t id, TimeoutClass cls, std::int64_t now_ns);
+
   static constexpr unsigned kChunkShift = 10;
   static constexpr std::uint32_t kChunkSize = 1u << kChunkShift;
   static constexpr std::uint32_t kChunkMask = kChunkSize - 1;
