@@ -1,25 +1,36 @@
-// Dispatch from a PduRecord to the protocol's facts function (facts_extract.hpp).
-#include "normwatch/protocols/dnp3/pdu.hpp"
-#include "normwatch/protocols/iec104/pdu.hpp"
-#include "normwatch/protocols/modbus/pdu.hpp"
+// Dispatch from a PduRecord to the protocol's facts functions (facts_extract.hpp), whole or in
+// the two steps the rules observer takes (head, then the rest only for PDUs some clause concerns).
+#include "facts_head.hpp"
 #include "normwatch/rules/engine/facts_extract.hpp"
 
 namespace normwatch::rules::engine {
 
-bool extract_facts(const protocols::PduRecord& record, PduFacts& out) {
-  out = PduFacts{};
-  out.protocol = record.protocol;
-  out.record = &record;
+bool extract_head(const protocols::PduRecord& record, PduFacts& out) { return detail::fill_head(record, out); }
+
+void extract_rest(const protocols::PduRecord& record, PduFacts& out) {
+  PduFacts fresh;
+  fresh.protocol = out.protocol;
+  fresh.record = out.record;
+  fresh.from_master = out.from_master;
+  fresh.function = out.function;
+  fresh.sub = out.sub;
+  fresh.exception = out.exception;
+  out = fresh;
   if (const auto* m = record.as<protocols::modbus::Pdu>()) {
-    modbus_facts(*m, out);
+    detail::modbus_rest(*m, out);
   } else if (const auto* d = record.as<protocols::dnp3::Pdu>()) {
-    dnp3_facts(*d, out);
+    detail::dnp3_rest(*d, out);
   } else if (const auto* i = record.as<protocols::iec104::Pdu>()) {
-    iec104_facts(*i, record.from, out);
+    detail::iec104_rest(*i, out);
   } else {
-    return false;
+    return;
   }
   if (!record.malformed.empty()) out.malformed = true;
+}
+
+bool extract_facts(const protocols::PduRecord& record, PduFacts& out) {
+  if (!extract_head(record, out)) return false;
+  extract_rest(record, out);
   return true;
 }
 

@@ -3,6 +3,7 @@
 // link DIR bit for link-only frames), link destination and broadcast (0xFFFD-0xFFFF, clause
 // 9.2.5.3), IIN, the first object header's group and variation, and the first point commanded
 // (g12 CROB control code as the qualifier, g41 analog outputs).
+#include "facts_head.hpp"
 #include "normwatch/protocols/dnp3/pdu.hpp"
 #include "normwatch/rules/engine/facts_extract.hpp"
 #include "normwatch/rules/function_classes.hpp"
@@ -13,18 +14,13 @@ namespace {
 constexpr std::uint16_t kFirstBroadcastAddress = 0xFFFD;
 }
 
-void dnp3_facts(const protocols::dnp3::Pdu& p, PduFacts& f) {
+namespace detail {
+
+void dnp3_rest(const protocols::dnp3::Pdu& p, PduFacts& f) {
   f.unit = p.link.destination;
-  if (!p.has_app) {
-    f.function = -1;
-    f.from_master = p.link.dir();
-    f.broadcast = f.from_master && p.link.destination >= kFirstBroadcastAddress;
-    return;
-  }
-  const auto& a = p.app;
-  f.function = a.function;
-  f.from_master = !a.is_response();
   f.broadcast = f.from_master && p.link.destination >= kFirstBroadcastAddress;
+  if (!p.has_app) return;
+  const auto& a = p.app;
   f.malformed = a.error != protocols::dnp3::Anomaly::none;
   if (a.has_iin) {
     f.iin = a.iin;
@@ -57,6 +53,13 @@ void dnp3_facts(const protocols::dnp3::Pdu& p, PduFacts& f) {
     if (o.has_start_stop()) f.address = o.start;
     f.count = static_cast<std::uint32_t>(o.count);
   }
+}
+
+}  // namespace detail
+
+void dnp3_facts(const protocols::dnp3::Pdu& p, PduFacts& f) {
+  detail::dnp3_head(p, f);
+  detail::dnp3_rest(p, f);
 }
 
 }  // namespace normwatch::rules::engine

@@ -3,6 +3,7 @@
 // transmission, common address and broadcast (0xFFFF, 101 §7.2.4), first IOA and object count,
 // and for commands, set-points, parameters and system commands the qualifier octet of the first
 // object (SCO/DCO/RCO, QOS, QOI, QCC, QRP, QPM, QPA; 101 §7.2.6).
+#include "facts_head.hpp"
 #include "normwatch/protocols/iec104/pdu.hpp"
 #include "normwatch/rules/engine/facts_extract.hpp"
 #include "normwatch/rules/function_classes.hpp"
@@ -21,22 +22,17 @@ constexpr bool has_qualifier(TypeClass c) {
 
 }  // namespace
 
-void iec104_facts(const protocols::iec104::Pdu& p, protocols::Side from, PduFacts& f) {
+namespace detail {
+
+void iec104_rest(const protocols::iec104::Pdu& p, PduFacts& f) {
   using protocols::iec104::ApciFormat;
-  f.from_master = from == protocols::Side::client;
   f.malformed = p.malformed();
   if (p.apci.format == ApciFormat::u) {
-    f.function = -1;
-    f.sub = p.apci.control[0];
     f.function_class = iec104_class(-1, f.sub);
     return;
   }
-  if (p.apci.format == ApciFormat::s || !p.has_asdu) {
-    f.function = -1;
-    return;
-  }
+  if (p.apci.format == ApciFormat::s || !p.has_asdu) return;
   const auto& asdu = p.asdu;
-  f.function = asdu.type;
   f.function_class = iec104_class(asdu.type);
   f.cot = asdu.cot;
   f.unit = asdu.ca;
@@ -48,6 +44,13 @@ void iec104_facts(const protocols::iec104::Pdu& p, protocols::Side from, PduFact
     const auto value = asdu.object(0).value();
     if (value.complete) f.qualifier = value.qualifier;
   }
+}
+
+}  // namespace detail
+
+void iec104_facts(const protocols::iec104::Pdu& p, protocols::Side from, PduFacts& f) {
+  detail::iec104_head(p, from, f);
+  detail::iec104_rest(p, f);
 }
 
 }  // namespace normwatch::rules::engine

@@ -5,6 +5,7 @@
 #include <array>
 
 #include "normwatch/protocols/modbus/pdu.hpp"
+#include "facts_head.hpp"
 #include "normwatch/rules/engine/facts_extract.hpp"
 #include "normwatch/rules/function_classes.hpp"
 
@@ -48,12 +49,11 @@ const ClassCache kClasses;
 
 }  // namespace
 
-void modbus_facts(const protocols::modbus::Pdu& p, PduFacts& f) {
+namespace detail {
+
+void modbus_rest(const protocols::modbus::Pdu& p, PduFacts& f) {
   using protocols::modbus::kFieldAddress;
-  f.from_master = !p.is_response();
   f.malformed = p.malformed.present();
-  f.function = p.fc();
-  if (p.is_exception()) f.exception = p.exception_code;
   if (const auto sub = p.sub_function()) f.sub = *sub;
   f.unit = p.mbap.unit_id;
   f.broadcast = f.from_master && p.mbap.unit_id == 0;
@@ -72,6 +72,13 @@ void modbus_facts(const protocols::modbus::Pdu& p, PduFacts& f) {
   } else if (f.function == 24 && p.has(kFieldAddress)) {
     f.address = p.address;  // FIFO pointer
   }
+}
+
+}  // namespace detail
+
+void modbus_facts(const protocols::modbus::Pdu& p, PduFacts& f) {
+  detail::modbus_head(p, f);
+  detail::modbus_rest(p, f);
 }
 
 }  // namespace normwatch::rules::engine
