@@ -1,15 +1,17 @@
-// Engine evaluation (engine.hpp): the per-PDU path is one table lookup by (protocol, function);
-// only the clauses found there are matched, counted against thresholds and limits, and turned
-// into events. Severity: the rule's (after overrides), an escalation's when its condition holds,
+// Engine evaluation (engine.hpp): the per-PDU path is one table lookup by (protocol, direction,
+// function); only the clauses found there are tested (their compiled checks), counted against
+// thresholds and limits, and turned into events; the PDU's endpoints are made only then. Severity: the rule's (after overrides), an escalation's when its condition holds,
 // one level up for zone or site tags (§1) on norm violations and segmentation findings, and
 // `info` inside a maintenance window for rules marked `maintenance: downgrade`.
 #include "normwatch/rules/engine/engine.hpp"
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 #include "engine_impl.hpp"
 #include "event_text.hpp"
+#include "facts_head.hpp"
 #include "known_names.hpp"
 #include "match_eval.hpp"
 #include "normwatch/rules/engine/names.hpp"
@@ -56,13 +58,36 @@ std::uint64_t address_value(const core::IpAddress& ip) {
   return detail::hash_key(StateKey{0, ip, {}, 0});
 }
 
-std::uint64_t distinct_value(DistinctField d, const PduFacts* f, const Endpoints& w) {
+// The endpoints of what is being judged: given, or made from an EndpointsSource the first time
+// something needs more than the flow's scratch words.
+class Where {
+ public:
+  explicit Where(const Endpoints& ready) : ready_(&ready), scratch_(ready.scratch) {}
+  explicit Where(const EndpointsSource& source) : source_(&source), scratch_(source.scratch) {}
+  std::uint64_t* scratch() const { return scratch_; }
+  const Endpoints& get() {
+    if (ready_ == nullptr) {
+      made_.emplace();
+      source_->fill(source_->context, *made_);
+      ready_ = &*made_;
+    }
+    return *ready_;
+  }
+
+ private:
+  const Endpoints* ready_ = nullptr;
+  const EndpointsSource* source_ = nullptr;
+  std::uint64_t* scratch_ = nullptr;
+  std::optional<Endpoints> made_;
+};
+
+std::uint64_t distinct_value(DistinctField d, const PduFacts* f, Where& w) {
   switch (d) {
     case DistinctField::address: return f != nullptr ? static_cast<std::uint64_t>(f->address) : 0;
     case DistinctField::unit: return f != nullptr ? static_cast<std::uint64_t>(f->unit) : 0;
     case DistinctField::function: return f != nullptr ? static_cast<std::uint64_t>(f->function) : 0;
-    case DistinctField::source: return address_value(w.src_ip);
-    case DistinctField::destination: return address_value(w.dst_ip);
+    case DistinctField::source: return address_value(w.get().src_ip);
+    case DistinctField::destination: return address_value(w.get().dst_ip);
     case DistinctField::none: break;
   }
   return 0;
@@ -134,11 +159,11 @@ constexpr std::uint64_t kWindow = 1ULL << 35;
 
 // The memo of (clause, direction) in this flow's scratch, claimed if new; null when the flow has
 // no scratch or every memo is taken (then the table alone keeps the state: still exact).
-std::uint64_t* flow_memo(const Endpoints& w, std::uint32_t slot, bool from_master) {
-  if (w.scratch == nullptr) return nullptr;
+std::uint64_t* flow_memo(std::uint64_t* scratch, std::uint32_t slot, bool from_master) {
+  if (scratch == nullptr) return nullptr;
   const std::uint64_t id = (std::uint64_t{slot} + 1) | (from_master ? kFromMaster : 0);
   for (std::size_t i = 0; i < kMemos; ++i) {
-    std::uint64_t* memo = w.scratch + i * kMemoWords;
+    std::uint64_t* memo = scratch + i * kMemoWords;
     if ((memo[0] & (kFromMaster | 0xFFFFFFFFULL)) == id) return memo;
     if (memo[0] == 0) {
       memo[0] = id;
@@ -149,35 +174,44 @@ std::uint64_t* flow_memo(const Endpoints& w, std::uint32_t slot, bool from_maste
   return nullptr;
 }
 
+// A threshold counted per flow (no distinct values), in the flow's memo: the whole state is
+// there, no table. False while below the threshold (counted) or once fired in the window.
+bool count_in_flow(Engine::Impl& s, Matched& m, std::uint64_t* memo, const Threshold& t, std::int64_t ts_ns,
+                   std::uint64_t frame) {
+  const bool in_window = (memo[0] & kWindow) != 0 && ts_ns >= static_cast<std::int64_t>(memo[2]) &&
+                         ts_ns - static_cast<std::int64_t>(memo[2]) <= t.window_ns;
+  if (!in_window) {
+    memo[0] = (memo[0] & ~(kFired | kHasValue)) | kWindow;
+    memo[1] = 0;
+    memo[2] = static_cast<std::uint64_t>(ts_ns);
+    memo[3] = frame;
+  }
+  ++memo[1];
+  if ((memo[0] & kFired) != 0 || memo[1] < t.count) {
+    ++s.stats.below_threshold;
+    return false;
+  }
+  memo[0] |= kFired;
+  m.frames[0] = memo[3];
+  m.frame_count = 1;
+  if (frame != memo[3]) m.frames[m.frame_count++] = frame;
+  m.count = static_cast<std::uint32_t>(memo[1]);
+  return true;
+}
+
 // Threshold and limit for one match; false when it is not to be reported.
-bool admit_match(Engine::Impl& s, Matched& m, const Endpoints& w, std::int64_t ts_ns, std::uint64_t frame,
+bool admit_match(Engine::Impl& s, Matched& m, Where& w, std::int64_t ts_ns, std::uint64_t frame,
                  std::uint64_t distinct, bool& evicted) {
   const Clause& c = *m.cc->c;
   m.frame_count = 0;
   if (c.threshold) {
     const Threshold& t = *c.threshold;
-    std::uint64_t* memo = flow_memo(w, m.cc->slot, m.src_is_master);
+    std::uint64_t* memo = flow_memo(w.scratch(), m.cc->slot, m.src_is_master);
     const bool in_window = memo != nullptr && (memo[0] & kWindow) != 0 &&
                            ts_ns >= static_cast<std::int64_t>(memo[2]) &&
                            ts_ns - static_cast<std::int64_t>(memo[2]) <= t.window_ns;
     if (memo != nullptr && t.by == KeyBy::flow && t.distinct == DistinctField::none) {
-      // Counted per flow: the flow's own words hold the whole state, no table.
-      if (!in_window) {
-        memo[0] = (memo[0] & ~(kFired | kHasValue)) | kWindow;
-        memo[1] = 0;
-        memo[2] = static_cast<std::uint64_t>(ts_ns);
-        memo[3] = frame;
-      }
-      ++memo[1];
-      if ((memo[0] & kFired) != 0 || memo[1] < t.count) {
-        ++s.stats.below_threshold;
-        return false;
-      }
-      memo[0] |= kFired;
-      m.frames[0] = memo[3];
-      m.frame_count = 1;
-      if (frame != memo[3]) m.frames[m.frame_count++] = frame;
-      m.count = static_cast<std::uint32_t>(memo[1]);
+      if (!count_in_flow(s, m, memo, t, ts_ns, frame)) return false;
     } else {
       // A distinct value this flow already added in the key's current window changes nothing.
       if (memo != nullptr && t.distinct != DistinctField::none && in_window && (memo[0] & kHasValue) != 0 &&
@@ -185,7 +219,7 @@ bool admit_match(Engine::Impl& s, Matched& m, const Endpoints& w, std::int64_t t
         ++s.stats.below_threshold;
         return false;
       }
-      const StateKey key = make_key(t.by, m.cc->slot * 2, w, m.src_is_master);
+      const StateKey key = make_key(t.by, m.cc->slot * 2, w.get(), m.src_is_master);
       const detail::ThresholdOutcome out = s.thresholds.hit(key, t, ts_ns, frame, distinct);
       evicted = evicted || out.evicted;
       if (memo != nullptr && t.distinct != DistinctField::none) {
@@ -206,7 +240,7 @@ bool admit_match(Engine::Impl& s, Matched& m, const Endpoints& w, std::int64_t t
     m.frame_count = 1;
   }
   if (c.limit) {
-    const StateKey key = make_key(c.limit->by, m.cc->slot * 2 + 1, w, m.src_is_master);
+    const StateKey key = make_key(c.limit->by, m.cc->slot * 2 + 1, w.get(), m.src_is_master);
     bool ev = false;
     const bool ok = s.thresholds.allow(key, *c.limit, ts_ns, &ev);
     evicted = evicted || ev;
@@ -297,6 +331,45 @@ namespace {
   ++s.stats.events;
 }
 
+// The candidate clauses of one PDU in pack order: test, count against thresholds and limits,
+// report; at most one event per rule.
+[[gnu::always_inline]] inline void evaluate_pdu(Engine::Impl& s, PduCandidates candidates, const PduFacts& f, Where& w, PolicySource* source,
+                  events::EventSink& sink) {
+  const std::int64_t ts = f.record != nullptr ? f.record->ts.ns : 0;
+  const std::uint64_t frame = f.record != nullptr ? f.record->frame_no : 0;
+  std::uint32_t fired_rule = UINT32_MAX;
+  bool evicted = false;
+  const detail::PduClause* const first = s.pdu_refs.data() + candidates.begin;
+  for (const detail::PduClause* pc = first; pc != first + candidates.count; ++pc) {
+    if (pc->rule == fired_rule) continue;  // one event per rule and PDU
+    const MatchResult result = detail::match_check(pc->check, f, source);
+    if (result == MatchResult::no) continue;
+    if (result == MatchResult::needs_policy) {
+      ++s.stats.skipped_no_policy;
+      continue;
+    }
+    const CompiledClause& cc = s.clauses[pc->clause];
+    Matched m;
+    m.cc = &cc;
+    m.src_is_master = f.from_master;
+    if (pc->flow_counter) {
+      // A flood counter (every request of a protocol, say): the flow's memo alone, inline.
+      std::uint64_t* memo = flow_memo(w.scratch(), cc.slot, f.from_master);
+      if (memo != nullptr) {
+        if (!count_in_flow(s, m, memo, *cc.c->threshold, ts, frame)) continue;
+        fired_rule = cc.rule;
+        emit_pdu_event(s, m, f, w.get(), source, core::Timestamp{ts}, sink);
+        continue;
+      }
+    }
+    const std::uint64_t distinct = cc.c->threshold ? distinct_value(cc.c->threshold->distinct, &f, w) : 0;
+    if (!admit_match(s, m, w, ts, frame, distinct, evicted)) continue;
+    fired_rule = cc.rule;
+    emit_pdu_event(s, m, f, w.get(), source, core::Timestamp{ts}, sink);
+  }
+  if (evicted) s.report_internal(detail::kThresholdEvicted, core::Timestamp{ts}, sink);
+}
+
 }  // namespace
 
 // ---- Engine ------------------------------------------------------------------------------------
@@ -331,37 +404,41 @@ void Engine::on_pdu(const PduFacts& f, const Endpoints& w, const FlowPolicy* pol
 }
 
 void Engine::on_pdu(const PduFacts& f, const Endpoints& w, PolicySource* source, events::EventSink& sink) {
-  Impl& s = *impl_;
+  evaluate(lookup(f), f, w, source, sink);
+}
+
+namespace {
+// The one lookup per PDU, by (protocol, direction, function slot).
+inline PduCandidates lookup_cell(Engine::Impl& s, const PduFacts& f) {
   ++s.stats.pdus;
   const auto p = static_cast<std::size_t>(f.protocol);
-  if (p >= detail::kProtocolSlots || f.function > 255) return;
+  if (p >= detail::kProtocolSlots || f.function > 255) return {};
   const detail::Span span = s.pdu_table[p][f.from_master ? 0 : 1][detail::function_slot(f)];
-  if (span.count == 0) return;  // the common case: no rule concerns this function
-  ++s.stats.pdus_with_candidates;
+  if (span.count != 0) ++s.stats.pdus_with_candidates;
+  return PduCandidates{span.begin, span.count};
+}
+}  // namespace
 
-  const std::int64_t ts = f.record != nullptr ? f.record->ts.ns : 0;
-  const std::uint64_t frame = f.record != nullptr ? f.record->frame_no : 0;
-  std::uint32_t fired_rule = UINT32_MAX;
-  bool evicted = false;
-  for (std::uint32_t i = span.begin; i < span.begin + span.count; ++i) {
-    const CompiledClause& cc = s.clauses[s.pdu_refs[i]];
-    if (cc.rule == fired_rule) continue;  // one event per rule and PDU
-    const MatchResult result = detail::match_pdu(cc.c->match, f, source, false);
-    if (result == MatchResult::no) continue;
-    if (result == MatchResult::needs_policy) {
-      ++s.stats.skipped_no_policy;
-      continue;
-    }
-    Matched m;
-    m.cc = &cc;
-    m.src_is_master = f.from_master;
-    const std::uint64_t distinct =
-        cc.c->threshold ? distinct_value(cc.c->threshold->distinct, &f, w) : 0;
-    if (!admit_match(s, m, w, ts, frame, distinct, evicted)) continue;
-    fired_rule = cc.rule;
-    emit_pdu_event(s, m, f, w, source, core::Timestamp{ts}, sink);
-  }
-  if (evicted) s.report_internal(detail::kThresholdEvicted, core::Timestamp{ts}, sink);
+PduCandidates Engine::lookup(const PduFacts& f) { return lookup_cell(*impl_, f); }
+
+bool Engine::lookup(const protocols::PduRecord& record, PduFacts& head, PduCandidates& candidates) {
+  if (!detail::fill_head(record, head)) return false;
+  candidates = lookup_cell(*impl_, head);
+  return true;
+}
+
+void Engine::evaluate(PduCandidates candidates, const PduFacts& f, const Endpoints& w, PolicySource* source,
+                      events::EventSink& sink) {
+  if (candidates.empty()) return;
+  Where where(w);
+  evaluate_pdu(*impl_, candidates, f, where, source, sink);
+}
+
+void Engine::evaluate(PduCandidates candidates, const PduFacts& f, const EndpointsSource& w, PolicySource* source,
+                      events::EventSink& sink) {
+  if (candidates.empty()) return;
+  Where where(w);
+  evaluate_pdu(*impl_, candidates, f, where, source, sink);
 }
 
 void Engine::on_anomaly(const protocols::AnomalyRecord& a, const Endpoints& w, const FlowPolicy* policy,
@@ -377,7 +454,8 @@ void Engine::on_anomaly(const protocols::AnomalyRecord& a, const Endpoints& w, c
     Matched m;
     m.cc = &cc;
     m.src_is_master = a.from == protocols::Side::client;
-    if (!admit_match(s, m, w, a.ts.ns, a.frame_no, 0, evicted)) continue;
+    Where where(w);
+    if (!admit_match(s, m, where, a.ts.ns, a.frame_no, 0, evicted)) continue;
 
     const Rule& r = *cc.r;
     events::Severity severity = r.severity;
@@ -455,8 +533,9 @@ void Engine::on_policy_finding(const PolicyFinding& finding, core::Timestamp ts,
   bool evicted = false;
   if (chosen != nullptr) {
     m.cc = chosen;
-    if (!admit_match(s, m, w, ts.ns, frame, pdu != nullptr ? distinct_value(DistinctField::address, pdu, w) : 0,
-                     evicted)) {
+    Where where(w);
+    if (!admit_match(s, m, where, ts.ns, frame,
+                     pdu != nullptr ? distinct_value(DistinctField::address, pdu, where) : 0, evicted)) {
       if (evicted) s.report_internal(detail::kThresholdEvicted, ts, sink);
       return;
     }

@@ -105,7 +105,13 @@ void Engine::Impl::build(const RulePack& rules) {
         const auto& ids = slots[p][d][s];
         pdu_table[p][d][s] =
             detail::Span{static_cast<std::uint32_t>(pdu_refs.size()), static_cast<std::uint32_t>(ids.size())};
-        pdu_refs.insert(pdu_refs.end(), ids.begin(), ids.end());
+        for (const std::uint32_t id : ids) {
+          const Clause& c = *clauses[id].c;
+          const bool flow_counter = c.threshold && c.threshold->by == KeyBy::flow &&
+                                    c.threshold->distinct == DistinctField::none && !c.limit;
+          pdu_refs.push_back(detail::PduClause{detail::compile_check(c.match, object_filters), id, clauses[id].rule,
+                                               flow_counter});
+        }
       }
     }
   }

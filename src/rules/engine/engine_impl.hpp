@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "normwatch/events/json_builder.hpp"
+#include "match_eval.hpp"
 #include "normwatch/rules/engine/engine.hpp"
 #include "threshold_table.hpp"
 
@@ -28,6 +29,17 @@ struct CompiledClause {
   const Rule* r = nullptr;
   const Clause* c = nullptr;
   std::uint32_t slot = 0;   // threshold/limit state slot (this clause's index)
+};
+
+// One entry of a table cell: the clause's conditions left to test, and which clause and rule.
+// Cells hold these by value, in pack order, so the per-PDU loop reads one array front to back.
+struct PduClause {
+  PduCheck check;
+  std::uint32_t clause = 0;  // index into Impl::clauses
+  std::uint32_t rule = 0;    // index into pack.rules
+  // A threshold counted per flow without distinct values and no limit: the flow's memo alone
+  // decides (engine.cpp count_in_flow), without the general admit_match.
+  bool flow_counter = false;
 };
 
 inline constexpr std::size_t kProtocolSlots = 4;    // ProtocolId values
@@ -72,7 +84,8 @@ struct Engine::Impl {
   std::array<std::array<std::array<detail::Span, detail::kFunctionSlots>, detail::kDirectionSlots>,
              detail::kProtocolSlots>
       pdu_table{};
-  std::vector<std::uint32_t> pdu_refs;
+  std::vector<detail::PduClause> pdu_refs;  // the cells' clauses (pdu_table spans index it)
+  std::deque<detail::ObjectFilter> object_filters;  // of the checks in pdu_refs
   detail::NameIndex anomalies;
   detail::NameIndex findings;
   detail::NameIndex internal;

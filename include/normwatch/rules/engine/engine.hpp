@@ -59,6 +59,15 @@ struct Endpoints {
   std::uint64_t* scratch = nullptr;  // kFlowScratchWords words of this flow, or null
 };
 
+// A PDU's Endpoints, made only when a candidate clause matched (most do not, so most PDUs never
+// pay for them): `fill` writes them from `context`. `scratch` is Endpoints::scratch, given at
+// once because thresholds counted per flow need nothing else.
+struct EndpointsSource {
+  const void* context = nullptr;
+  void (*fill)(const void* context, Endpoints& out) = nullptr;
+  std::uint64_t* scratch = nullptr;
+};
+
 // The flow's FlowPolicy, looked up only when a rule needs it (a clause with a policy predicate
 // that matched everything else, or an event being built), so most PDUs never pay for it.
 class PolicySource {
@@ -74,6 +83,14 @@ class PolicySource {
   }
 };
 
+// The PDU clauses a PDU's (protocol, direction, function) selects (Engine::lookup): a range of
+// the engine's table, empty for most PDUs.
+struct PduCandidates {
+  std::uint32_t begin = 0;
+  std::uint32_t count = 0;
+  bool empty() const { return count == 0; }
+};
+
 class Engine {
  public:
   // Compiles `pack` (already validated by load_rule_pack). Disabled rules and rules emitted by
@@ -86,6 +103,19 @@ class Engine {
   // One decoded PDU. `policy` is null (or gives null) when the sensor runs without a policy:
   // clauses that need one stay silent (and are counted).
   void on_pdu(const PduFacts& facts, const Endpoints& where, PolicySource* policy, events::EventSink& sink);
+  // on_pdu in two steps, for a caller that fills the facts in two (extract_head, extract_rest):
+  // lookup reads only protocol, from_master, function, exception and sub, and counts the PDU;
+  // when it finds no candidates nothing more is needed, neither the rest of the facts nor the
+  // endpoints. evaluate(lookup(f), f, ...) is on_pdu(f, ...).
+  PduCandidates lookup(const PduFacts& head);
+  // The same with the head filled here from the record (what extract_head does): one call per
+  // PDU for the rules observer. False when the record is not one of ours (then nothing counted).
+  bool lookup(const protocols::PduRecord& record, PduFacts& head, PduCandidates& candidates);
+  void evaluate(PduCandidates candidates, const PduFacts& facts, const Endpoints& where, PolicySource* policy,
+                events::EventSink& sink);
+  // The same with the endpoints made only if a clause matched.
+  void evaluate(PduCandidates candidates, const PduFacts& facts, const EndpointsSource& where, PolicySource* policy,
+                events::EventSink& sink);
   // The same with the flow's policy view at hand (tests, tools).
   void on_pdu(const PduFacts& facts, const Endpoints& where, const FlowPolicy* policy, events::EventSink& sink);
   // One named parser anomaly; `policy` (may be null) is the flow's view with the client as master.
