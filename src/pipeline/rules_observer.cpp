@@ -35,6 +35,11 @@ rules::engine::Endpoints engine_endpoints(const FlowEndpoints& e) {
   return w;
 }
 
+// EndpointsSource::fill: the engine asks only when a candidate clause matched.
+void fill_endpoints(const void* context, rules::engine::Endpoints& out) {
+  out = engine_endpoints(*static_cast<const FlowEndpoints*>(context));
+}
+
 // The policy's view of a conversation: `src_is_master` says which end is the client/master.
 rules::FlowFacts flow_facts(const FlowEndpoints& e, bool src_is_master, protocols::ProtocolId ics,
                             std::string_view app_name) {
@@ -122,11 +127,26 @@ int RulesObserver::LazyPolicy::master_listed() {
 }
 
 void RulesObserver::on_pdu(const protocols::PduRecord& record, const FlowEndpoints& endpoints) {
-  if (!rules::engine::extract_facts(record, facts_)) return;
-  const rules::engine::Endpoints where = engine_endpoints(endpoints);
+  // Most PDUs concern no clause (replies to polls, measured values): for them the facts that
+  // pick the candidates are all the work, unless the policy is to check the PDU.
+  rules::engine::PduCandidates candidates;
+  if (!engine_.lookup(record, facts_, candidates)) return;
+  if (candidates.empty() && (policy_ == nullptr || !facts_.from_master)) return;
+  judge(record, endpoints, candidates);
+}
+
+void RulesObserver::judge(const protocols::PduRecord& record, const FlowEndpoints& endpoints,
+                          rules::engine::PduCandidates candidates) {
+  const bool check_policy = policy_ != nullptr && facts_.from_master;
+  rules::engine::extract_rest(record, facts_);
   lazy_.reset(&endpoints, facts_.from_master, record.protocol);
-  engine_.on_pdu(facts_, where, &lazy_, sink_);
-  if (policy_ == nullptr || !facts_.from_master) return;
+  const rules::engine::EndpointsSource lazy_where{
+      &endpoints, &fill_endpoints,
+      endpoints.observer_scratch != nullptr ? endpoints.observer_scratch + kEngineWords : nullptr};
+  // Without a policy no source at all: the engine then treats policy clauses as silent without
+  // asking (what the lazy view would answer, through a virtual call per candidate).
+  engine_.evaluate(candidates, facts_, lazy_where, policy_ != nullptr ? &lazy_ : nullptr, sink_);
+  if (!check_policy) return;
   std::uint64_t* scratch = endpoints.observer_scratch;
   if (repeat_of_clean_check(scratch, false)) return;
   findings_.clear();
@@ -139,6 +159,7 @@ void RulesObserver::on_pdu(const protocols::PduRecord& record, const FlowEndpoin
     return;
   }
   if (scratch != nullptr) scratch[kCheckWord] = 0;
+  const rules::engine::Endpoints where = engine_endpoints(endpoints);
   const rules::engine::FlowPolicy* fp = lazy_.flow_policy();
   for (const auto& f : findings_) {
     engine_.on_policy_finding(f, record.ts, record.frame_no, where, record.protocol, app, &facts_, fp, sink_);

@@ -54,6 +54,10 @@ class RulesObserver final : public PduObserver {
     bool asked_ = false;
   };
 
+  // The PDUs some clause concerns or the policy checks (out of line: the common path stays short).
+  [[gnu::noinline]] void judge(const protocols::PduRecord& record, const FlowEndpoints& endpoints,
+                               rules::engine::PduCandidates candidates);
+
   // Skips Policy::check_pdu for a PDU like the flow's previous one when that broke nothing and
   // its checks cannot change within the flow (see rules_observer.cpp); `scratch` is the flow's.
   bool repeat_of_clean_check(std::uint64_t* scratch, bool remember);
