@@ -1,10 +1,12 @@
 // shard_hash (shard_hash.hpp): link headers as the decoder knows them (Ethernet II with 802.1Q/
 // 802.1ad/QinQ tags, Linux SLL and SLL2, raw IP, BSD and OpenBSD loopback), then RFC 791 / RFC 8200
-// headers far enough to see addresses, fragmentation and TCP ports. Reads only through ByteReader.
+// headers far enough to see addresses, fragmentation and TCP ports. Reads through ByteReader, or
+// loads from spans whose size was checked first.
 #include "normwatch/pipeline/shard_hash.hpp"
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 
 #include "normwatch/core/byte_reader.hpp"
@@ -20,79 +22,64 @@ constexpr std::uint8_t kTcp = 6;
 constexpr int kMaxVlanTags = 4;
 constexpr int kMaxIpv6Extensions = 8;
 
-// The sorted pair of endpoints and everything else that names the conversation.
-struct Key {
-  std::uint64_t vlans = 0;
-  std::uint8_t proto = 0;
-  std::array<std::uint8_t, 18> a{};  // address (16) + port (2)
-  std::array<std::uint8_t, 18> b{};
-};
-
-std::uint64_t mix(std::uint64_t h, std::uint64_t v) {
-  // splitmix64 finaliser over a running value
-  h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
-  h ^= h >> 30;
-  h *= 0xBF58476D1CE4E5B9ULL;
-  h ^= h >> 27;
-  h *= 0x94D049BB133111EBULL;
-  h ^= h >> 31;
-  return h;
+// splitmix64's finaliser: every input bit reaches every output bit.
+std::uint64_t avalanche(std::uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xBF58476D1CE4E5B9ULL;
+  x ^= x >> 27;
+  x *= 0x94D049BB133111EBULL;
+  x ^= x >> 31;
+  return x;
 }
 
-std::uint64_t hash_key(Key k) {
-  if (k.b < k.a) std::swap(k.a, k.b);  // symmetric: the smaller endpoint first
-  std::uint64_t h = mix(k.vlans, k.proto);
-  for (const auto* side : {&k.a, &k.b}) {
-    std::uint64_t w[3] = {0, 0, 0};
-    std::memcpy(w, side->data(), side->size());
-    h = mix(mix(mix(h, w[0]), w[1]), w[2]);
+constexpr std::uint64_t kEndpointSeed = 0x5368617264536565ULL;
+
+// One endpoint (address of 4 or 16 bytes, port) as one well-mixed word.
+std::uint64_t endpoint_hash(core::Bytes address, std::uint16_t port) {
+  if (address.size() == 4) {
+    std::uint32_t v4 = 0;
+    std::memcpy(&v4, address.data(), 4);
+    return avalanche(((std::uint64_t{v4} << 16) | port) + kEndpointSeed);
   }
-  return h;
+  std::uint64_t hi = 0;
+  std::uint64_t lo = 0;
+  std::memcpy(&hi, address.data(), 8);
+  std::memcpy(&lo, address.data() + 8, 8);
+  return avalanche(hi ^ avalanche(lo ^ (std::uint64_t{port} << 48) ^ kEndpointSeed));
 }
 
-void put_endpoint(std::array<std::uint8_t, 18>& out, core::Bytes address, std::uint16_t port) {
-  for (std::size_t i = 0; i < address.size() && i < 16; ++i) out[i] = static_cast<std::uint8_t>(address[i]);
-  out[16] = static_cast<std::uint8_t>(port >> 8);
-  out[17] = static_cast<std::uint8_t>(port & 0xFF);
-}
-
-ShardHash finish(Key& key, core::Bytes src, core::Bytes dst, std::uint8_t proto, bool ports_known,
-                 core::ByteReader transport) {
+// The reader runs this for every frame, on the same two cores as the workers: it costs words and
+// multiplies, no sorting of byte arrays. Symmetric because the two endpoints' hashes are combined
+// with + and ^, which do not care about order.
+ShardHash finish(std::uint64_t vlans, core::Bytes src, core::Bytes dst, std::uint8_t proto, bool ports_known,
+                 core::Bytes transport) {
   std::uint16_t sport = 0;
   std::uint16_t dport = 0;
   ShardKeyKind kind = ShardKeyKind::address_pair;
-  if (ports_known && proto == kTcp) {
-    const auto s = transport.u16be();
-    const auto d = transport.u16be();
-    if (s && d) {
-      sport = *s;
-      dport = *d;
-      kind = ShardKeyKind::tcp_ports;
-    }
+  if (ports_known && proto == kTcp && transport.size() >= 4) {
+    sport = core::load_u16be(transport, 0);
+    dport = core::load_u16be(transport, 2);
+    kind = ShardKeyKind::tcp_ports;
   }
-  key.proto = kind == ShardKeyKind::tcp_ports ? kTcp : 0;
-  put_endpoint(key.a, src, sport);
-  put_endpoint(key.b, dst, dport);
-  return ShardHash{hash_key(key), kind};
+  const std::uint64_t a = endpoint_hash(src, sport);
+  const std::uint64_t b = endpoint_hash(dst, dport);
+  const std::uint64_t names = (vlans << 8) | (kind == ShardKeyKind::tcp_ports ? kTcp : 0);
+  return ShardHash{avalanche((a + b) ^ std::rotl(a ^ b, 29) ^ avalanche(names)), kind};
 }
 
-ShardHash ipv4(core::ByteReader r, Key& key) {
-  const auto vihl = r.u8();
-  if (!vihl || (*vihl >> 4) != 4) return {};
-  const std::size_t ihl = static_cast<std::size_t>(*vihl & 0x0F) * 4;
-  if (ihl < 20 || !r.skip(5)) return {};
-  const auto frag = r.u16be();
-  if (!frag || !r.skip(1)) return {};
-  const auto proto = r.u8();
-  if (!proto || !r.skip(2)) return {};
-  const auto src = r.take(4);
-  const auto dst = r.take(4);
-  if (!src || !dst || !r.skip(ihl - 20)) return {};
-  const bool fragment = (*frag & 0x3FFF) != 0;  // MF set or a non-zero offset
-  return finish(key, *src, *dst, *proto, !fragment, r);
+ShardHash ipv4(core::Bytes b, std::uint64_t vlans) {
+  if (b.size() < 20) return {};
+  const auto vihl = static_cast<std::uint8_t>(b[0]);
+  if ((vihl >> 4) != 4) return {};
+  const std::size_t ihl = static_cast<std::size_t>(vihl & 0x0F) * 4;
+  if (ihl < 20 || b.size() < ihl) return {};
+  const bool fragment = (core::load_u16be(b, 6) & 0x3FFF) != 0;  // MF set or a non-zero offset
+  const auto proto = static_cast<std::uint8_t>(b[9]);
+  return finish(vlans, b.subspan(12, 4), b.subspan(16, 4), proto, !fragment, b.subspan(ihl));
 }
 
-ShardHash ipv6(core::ByteReader r, Key& key) {
+ShardHash ipv6(core::Bytes bytes, std::uint64_t vlans) {
+  core::ByteReader r(bytes);
   const auto v = r.peek_u8();
   if (!v || (*v >> 4) != 6 || !r.skip(6)) return {};
   auto next = r.u8();
@@ -110,69 +97,68 @@ ShardHash ipv6(core::ByteReader r, Key& key) {
     if (nh != 0 && nh != 43 && nh != 60 && nh != 51) break;
     next = r.u8();
     const auto len = r.u8();
-    if (!next || !len) return finish(key, *src, *dst, 0, false, r);
+    if (!next || !len) return finish(vlans, *src, *dst, 0, false, {});
     const std::size_t total = nh == 51 ? (static_cast<std::size_t>(*len) + 2) * 4 : (static_cast<std::size_t>(*len) + 1) * 8;
-    if (!r.skip(total - 2)) return finish(key, *src, *dst, 0, false, r);
+    if (!r.skip(total - 2)) return finish(vlans, *src, *dst, 0, false, {});
   }
-  return finish(key, *src, *dst, *next, !fragment, r);
+  return finish(vlans, *src, *dst, *next, !fragment, r.rest());
 }
 
-ShardHash by_ethertype(std::uint16_t type, core::ByteReader r, Key& key) {
-  if (type == kEtherIpv4) return ipv4(r, key);
-  if (type == kEtherIpv6) return ipv6(r, key);
+ShardHash by_ethertype(std::uint16_t type, core::Bytes l3, std::uint64_t vlans) {
+  if (type == kEtherIpv4) return ipv4(l3, vlans);
+  if (type == kEtherIpv6) return ipv6(l3, vlans);
   return {};
 }
 
-ShardHash by_version(core::ByteReader r, Key& key) {
-  const auto v = r.peek_u8();
-  if (!v) return {};
-  if ((*v >> 4) == 4) return ipv4(r, key);
-  if ((*v >> 4) == 6) return ipv6(r, key);
+ShardHash by_version(core::Bytes l3) {
+  if (l3.empty()) return {};
+  const unsigned version = static_cast<unsigned>(l3[0]) >> 4;
+  if (version == 4) return ipv4(l3, 0);
+  if (version == 6) return ipv6(l3, 0);
   return {};
 }
 
-ShardHash ethernet(core::ByteReader r, Key& key) {
-  if (!r.skip(12)) return {};
-  auto type = r.u16be();
-  for (int i = 0; type && i < kMaxVlanTags; ++i) {
-    if (std::find(kVlanTypes.begin(), kVlanTypes.end(), *type) == kVlanTypes.end()) break;
-    const auto tci = r.u16be();
-    if (!tci) return {};
-    key.vlans = (key.vlans << 12) | (*tci & 0x0FFFU);
-    type = r.u16be();
+bool is_vlan_type(std::uint16_t type) {
+  return std::find(kVlanTypes.begin(), kVlanTypes.end(), type) != kVlanTypes.end();
+}
+
+ShardHash ethernet(core::Bytes b) {
+  if (b.size() < 14) return {};
+  std::uint16_t type = core::load_u16be(b, 12);
+  std::size_t at = 14;
+  std::uint64_t vlans = 0;
+  for (int i = 0; i < kMaxVlanTags && type != kEtherIpv4 && is_vlan_type(type); ++i) {
+    if (b.size() < at + 4) return {};
+    vlans = (vlans << 12) | (core::load_u16be(b, at) & 0x0FFFU);
+    type = core::load_u16be(b, at + 2);
+    at += 4;
   }
-  if (!type) return {};
-  return by_ethertype(*type, r, key);
+  return by_ethertype(type, b.subspan(at), vlans);
 }
 
 }  // namespace
 
 ShardHash shard_hash(const capture::RawFrame& frame) {
-  core::ByteReader r(frame.bytes);
-  Key key;
+  const core::Bytes b = frame.bytes;
   switch (static_cast<capture::LinkType>(frame.link_type)) {
     case capture::LinkType::ethernet:
-      return ethernet(r, key);
-    case capture::LinkType::linux_sll: {
-      if (!r.skip(14)) return {};
-      const auto type = r.u16be();
-      return type ? by_ethertype(*type, r, key) : ShardHash{};
-    }
-    case capture::LinkType::linux_sll2: {
-      const auto type = r.u16be();
-      if (!type || !r.skip(18)) return {};
-      return by_ethertype(*type, r, key);
-    }
+      return ethernet(b);
+    case capture::LinkType::linux_sll:
+      if (b.size() < 16) return {};
+      return by_ethertype(core::load_u16be(b, 14), b.subspan(16), 0);
+    case capture::LinkType::linux_sll2:
+      if (b.size() < 20) return {};
+      return by_ethertype(core::load_u16be(b, 0), b.subspan(20), 0);
     case capture::LinkType::null_bsd:
     case capture::LinkType::loop:
-      if (!r.skip(4)) return {};
-      return by_version(r, key);
+      if (b.size() < 4) return {};
+      return by_version(b.subspan(4));
     case capture::LinkType::raw:
     case capture::LinkType::raw_openbsd:
     case capture::LinkType::raw_alt:
     case capture::LinkType::ipv4:
     case capture::LinkType::ipv6:
-      return by_version(r, key);
+      return by_version(b);
   }
   return {};
 }
