@@ -47,6 +47,10 @@ struct PduFacts {
   bool has_iin = false;
   std::int32_t group = -1;     // DNP3: group and variation of the first object header (-1: none)
   std::int32_t variation = -1;
+  // Only the head and the light fields are set (extract_rest with `light`: unit, broadcast,
+  // malformed, sub, cot, IIN), because the PDU's candidate clauses read no others; the engine
+  // extracts the whole before it reports the PDU.
+  bool partial = false;
 };
 
 }  // namespace normwatch::rules

@@ -14,6 +14,7 @@
 #include "facts_head.hpp"
 #include "known_names.hpp"
 #include "match_eval.hpp"
+#include "normwatch/rules/engine/facts_extract.hpp"
 #include "normwatch/rules/engine/names.hpp"
 
 namespace normwatch::rules::engine {
@@ -290,8 +291,13 @@ void Engine::Impl::report_internal(std::string_view condition, core::Timestamp t
 namespace {
 
 // A PDU clause fired: build and emit its event (kept out of the per-PDU loop, which stays small).
-[[gnu::noinline]] void emit_pdu_event(Engine::Impl& s, const Matched& m, const PduFacts& f, const Endpoints& w,
-                                      PolicySource* source, core::Timestamp ts_value, events::EventSink& sink) {
+[[gnu::noinline]] void emit_pdu_event(Engine::Impl& s, const Matched& m, const PduFacts& light_facts,
+                                      const Endpoints& w, PolicySource* source, core::Timestamp ts_value,
+                                      events::EventSink& sink) {
+  // The event describes the whole facts, and escalations may test any of them.
+  PduFacts whole;
+  if (light_facts.partial && light_facts.record != nullptr) extract_facts(*light_facts.record, whole);
+  const PduFacts& f = light_facts.partial && light_facts.record != nullptr ? whole : light_facts;
   const CompiledClause& cc = *m.cc;
   const std::int64_t ts = ts_value.ns;
   const Rule& r = *cc.r;
@@ -413,13 +419,17 @@ inline PduCandidates lookup_cell(Engine::Impl& s, const PduFacts& f) {
   ++s.stats.pdus;
   const auto p = static_cast<std::size_t>(f.protocol);
   if (p >= detail::kProtocolSlots || f.function > 255) return {};
-  const detail::Span span = s.pdu_table[p][f.from_master ? 0 : 1][detail::function_slot(f)];
-  if (span.count != 0) ++s.stats.pdus_with_candidates;
-  return PduCandidates{span.begin, span.count};
+  const detail::PduCell& cell = s.pdu_table[p][f.from_master ? 0 : 1][detail::function_slot(f)];
+  if (cell.count != 0) ++s.stats.pdus_with_candidates;
+  return PduCandidates{cell.begin, cell.count, cell.light, cell.policy_only};
 }
 }  // namespace
 
 PduCandidates Engine::lookup(const PduFacts& f) { return lookup_cell(*impl_, f); }
+
+void Engine::count_silent(PduCandidates candidates) {
+  if (candidates.policy_only) impl_->stats.skipped_no_policy += candidates.count;
+}
 
 bool Engine::lookup(const protocols::PduRecord& record, PduFacts& head, PduCandidates& candidates) {
   if (!detail::fill_head(record, head)) return false;

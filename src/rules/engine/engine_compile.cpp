@@ -48,6 +48,15 @@ bool slot_can_match(const Match& m, protocols::ProtocolId protocol, bool from_ma
   return true;
 }
 
+// Whether a clause reads facts beyond the light ones (extract_rest's `light`): function class,
+// address, qualifier, or counts distinct addresses. (Escalations are tested on the whole facts,
+// which the engine extracts before it reports.)
+bool reads_heavy_facts(const Clause& c) {
+  const Match& m = c.match;
+  return m.classes != 0 || m.address || m.qualifier ||
+         (c.threshold && c.threshold->distinct == DistinctField::address);
+}
+
 NameIndex make_index(std::map<std::string, std::vector<std::uint32_t>, std::less<>>& by_name) {
   NameIndex index;
   for (auto& [name, ids] : by_name) {
@@ -103,14 +112,17 @@ void Engine::Impl::build(const RulePack& rules) {
     for (std::size_t d = 0; d < kDirectionSlots; ++d) {
       for (std::size_t s = 0; s < kFunctionSlots; ++s) {
         const auto& ids = slots[p][d][s];
-        pdu_table[p][d][s] =
-            detail::Span{static_cast<std::uint32_t>(pdu_refs.size()), static_cast<std::uint32_t>(ids.size())};
+        detail::PduCell& cell = pdu_table[p][d][s];
+        cell.begin = static_cast<std::uint32_t>(pdu_refs.size());
+        cell.count = static_cast<std::uint32_t>(ids.size());
         for (const std::uint32_t id : ids) {
           const Clause& c = *clauses[id].c;
+          cell.light = cell.light && !detail::reads_heavy_facts(c);
           const bool flow_counter = c.threshold && c.threshold->by == KeyBy::flow &&
                                     c.threshold->distinct == DistinctField::none && !c.limit;
           pdu_refs.push_back(detail::PduClause{detail::compile_check(c.match, object_filters), id, clauses[id].rule,
                                                flow_counter});
+          cell.policy_only = cell.policy_only && pdu_refs.back().check.tests == detail::PduCheck::kPolicy;
         }
       }
     }

@@ -42,6 +42,14 @@ struct PduClause {
   bool flow_counter = false;
 };
 
+// A cell of the PDU table: its clauses in pdu_refs, and whether they read only the light facts.
+struct PduCell {
+  std::uint32_t begin = 0;
+  std::uint32_t count = 0;
+  bool light = true;
+  bool policy_only = true;  // every clause's check is policy conditions alone (or empty cell)
+};
+
 inline constexpr std::size_t kProtocolSlots = 4;    // ProtocolId values
 inline constexpr std::size_t kDirectionSlots = 2;   // from the master, from the outstation
 // Function slots: 0 function none with a sub-code (IEC 104 U-format); 1..256 function 0..255
@@ -81,7 +89,7 @@ struct Engine::Impl {
 
   RulePack pack;
   std::vector<detail::CompiledClause> clauses;
-  std::array<std::array<std::array<detail::Span, detail::kFunctionSlots>, detail::kDirectionSlots>,
+  std::array<std::array<std::array<detail::PduCell, detail::kFunctionSlots>, detail::kDirectionSlots>,
              detail::kProtocolSlots>
       pdu_table{};
   std::vector<detail::PduClause> pdu_refs;  // the cells' clauses (pdu_table spans index it)

@@ -7,7 +7,7 @@ namespace normwatch::rules::engine {
 
 bool extract_head(const protocols::PduRecord& record, PduFacts& out) { return detail::fill_head(record, out); }
 
-void extract_rest(const protocols::PduRecord& record, PduFacts& out) {
+void extract_rest(const protocols::PduRecord& record, PduFacts& out, bool light) {
   PduFacts fresh;
   fresh.protocol = out.protocol;
   fresh.record = out.record;
@@ -15,13 +15,14 @@ void extract_rest(const protocols::PduRecord& record, PduFacts& out) {
   fresh.function = out.function;
   fresh.sub = out.sub;
   fresh.exception = out.exception;
+  fresh.partial = light;
   out = fresh;
   if (const auto* m = record.as<protocols::modbus::Pdu>()) {
-    detail::modbus_rest(*m, out);
+    detail::modbus_rest(*m, out, light);
   } else if (const auto* d = record.as<protocols::dnp3::Pdu>()) {
-    detail::dnp3_rest(*d, out);
+    detail::dnp3_rest(*d, out, light);
   } else if (const auto* i = record.as<protocols::iec104::Pdu>()) {
-    detail::iec104_rest(*i, out);
+    detail::iec104_rest(*i, out, light);
   } else {
     return;
   }

@@ -16,7 +16,7 @@ constexpr std::uint16_t kFirstBroadcastAddress = 0xFFFD;
 
 namespace detail {
 
-void dnp3_rest(const protocols::dnp3::Pdu& p, PduFacts& f) {
+void dnp3_rest(const protocols::dnp3::Pdu& p, PduFacts& f, bool light) {
   f.unit = p.link.destination;
   f.broadcast = f.from_master && p.link.destination >= kFirstBroadcastAddress;
   if (!p.has_app) return;
@@ -26,6 +26,7 @@ void dnp3_rest(const protocols::dnp3::Pdu& p, PduFacts& f) {
     f.iin = a.iin;
     f.has_iin = true;
   }
+  if (light) return;
   // Only a WRITE of g50 (time) or a READ of g0 (attributes) changes the function's class.
   bool time_object = false;
   bool attributes = false;
@@ -59,7 +60,7 @@ void dnp3_rest(const protocols::dnp3::Pdu& p, PduFacts& f) {
 
 void dnp3_facts(const protocols::dnp3::Pdu& p, PduFacts& f) {
   detail::dnp3_head(p, f);
-  detail::dnp3_rest(p, f);
+  detail::dnp3_rest(p, f, false);
 }
 
 }  // namespace normwatch::rules::engine

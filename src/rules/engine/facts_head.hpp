@@ -69,8 +69,9 @@ inline bool fill_head(const protocols::PduRecord& record, PduFacts& out) {
   }
 }
 
-void modbus_rest(const protocols::modbus::Pdu& pdu, PduFacts& out);
-void dnp3_rest(const protocols::dnp3::Pdu& pdu, PduFacts& out);
-void iec104_rest(const protocols::iec104::Pdu& pdu, PduFacts& out);
+// The rest of the facts; with `light` only unit, broadcast, malformed, sub, cot and IIN.
+void modbus_rest(const protocols::modbus::Pdu& pdu, PduFacts& out, bool light);
+void dnp3_rest(const protocols::dnp3::Pdu& pdu, PduFacts& out, bool light);
+void iec104_rest(const protocols::iec104::Pdu& pdu, PduFacts& out, bool light);
 
 }  // namespace normwatch::rules::engine::detail

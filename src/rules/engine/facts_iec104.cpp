@@ -24,19 +24,20 @@ constexpr bool has_qualifier(TypeClass c) {
 
 namespace detail {
 
-void iec104_rest(const protocols::iec104::Pdu& p, PduFacts& f) {
+void iec104_rest(const protocols::iec104::Pdu& p, PduFacts& f, bool light) {
   using protocols::iec104::ApciFormat;
   f.malformed = p.malformed();
   if (p.apci.format == ApciFormat::u) {
-    f.function_class = iec104_class(-1, f.sub);
+    if (!light) f.function_class = iec104_class(-1, f.sub);
     return;
   }
   if (p.apci.format == ApciFormat::s || !p.has_asdu) return;
   const auto& asdu = p.asdu;
-  f.function_class = iec104_class(asdu.type);
   f.cot = asdu.cot;
   f.unit = asdu.ca;
   f.broadcast = asdu.broadcast();
+  if (light) return;
+  f.function_class = iec104_class(asdu.type);
   f.count = asdu.num;
   f.table = DataTable::objects;
   if (asdu.ioa_count > 0) f.address = asdu.ioa(0);
@@ -50,7 +51,7 @@ void iec104_rest(const protocols::iec104::Pdu& p, PduFacts& f) {
 
 void iec104_facts(const protocols::iec104::Pdu& p, protocols::Side from, PduFacts& f) {
   detail::iec104_head(p, from, f);
-  detail::iec104_rest(p, f);
+  detail::iec104_rest(p, f, false);
 }
 
 }  // namespace normwatch::rules::engine

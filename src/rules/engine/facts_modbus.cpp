@@ -51,12 +51,13 @@ const ClassCache kClasses;
 
 namespace detail {
 
-void modbus_rest(const protocols::modbus::Pdu& p, PduFacts& f) {
+void modbus_rest(const protocols::modbus::Pdu& p, PduFacts& f, bool light) {
   using protocols::modbus::kFieldAddress;
   f.malformed = p.malformed.present();
   if (const auto sub = p.sub_function()) f.sub = *sub;
   f.unit = p.mbap.unit_id;
   f.broadcast = f.from_master && p.mbap.unit_id == 0;
+  if (light) return;
   const auto fc = static_cast<std::size_t>(f.function);
   f.function_class = kClasses.by_sub[fc] ? modbus_class(f.function, f.sub) : kClasses.plain[fc];
   if (f.function < static_cast<std::int32_t>(kTables.size())) f.table = kTables[static_cast<std::size_t>(f.function)];
@@ -78,7 +79,7 @@ void modbus_rest(const protocols::modbus::Pdu& p, PduFacts& f) {
 
 void modbus_facts(const protocols::modbus::Pdu& p, PduFacts& f) {
   detail::modbus_head(p, f);
-  detail::modbus_rest(p, f);
+  detail::modbus_rest(p, f, false);
 }
 
 }  // namespace normwatch::rules::engine

@@ -27,9 +27,10 @@ bool extract_facts(const protocols::PduRecord& record, PduFacts& out);
 // extract_head fills protocol, record, from_master, function, exception and (for IEC 104
 // U-format) sub: what picks the candidates (false as extract_facts); it leaves the other fields
 // as they were. extract_rest resets and fills those. Head then rest gives exactly what
-// extract_facts gives.
+// extract_facts gives. With `light` (Engine::lookup says when that is enough) only unit,
+// broadcast, malformed, sub, cot and IIN are filled, and `partial` is set.
 bool extract_head(const protocols::PduRecord& record, PduFacts& out);
-void extract_rest(const protocols::PduRecord& record, PduFacts& out);
+void extract_rest(const protocols::PduRecord& record, PduFacts& out, bool light = false);
 
 void modbus_facts(const protocols::modbus::Pdu& pdu, PduFacts& out);
 void dnp3_facts(const protocols::dnp3::Pdu& pdu, PduFacts& out);
