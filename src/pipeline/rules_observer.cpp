@@ -131,14 +131,21 @@ void RulesObserver::on_pdu(const protocols::PduRecord& record, const FlowEndpoin
   // pick the candidates are all the work, unless the policy is to check the PDU.
   rules::engine::PduCandidates candidates;
   if (!engine_.lookup(record, facts_, candidates)) return;
-  if (candidates.empty() && (policy_ == nullptr || !facts_.from_master)) return;
+  if (policy_ == nullptr) {
+    if (candidates.empty()) return;
+    // Clauses that only a policy could decide (unlisted masters reading): silent, counted.
+    if (candidates.policy_only) return engine_.count_silent(candidates);
+  } else if (candidates.empty() && !facts_.from_master) {
+    return;
+  }
   judge(record, endpoints, candidates);
 }
 
 void RulesObserver::judge(const protocols::PduRecord& record, const FlowEndpoints& endpoints,
                           rules::engine::PduCandidates candidates) {
   const bool check_policy = policy_ != nullptr && facts_.from_master;
-  rules::engine::extract_rest(record, facts_);
+  // The light facts suffice when the candidates read no more and the policy does not check.
+  rules::engine::extract_rest(record, facts_, candidates.light && !check_policy);
   lazy_.reset(&endpoints, facts_.from_master, record.protocol);
   const rules::engine::EndpointsSource lazy_where{
       &endpoints, &fill_endpoints,
