@@ -11,6 +11,7 @@
 #include "normwatch/core/prefetch.hpp"
 
 #include "flow_index.hpp"
+#include "flow_key_inline.hpp"
 #include "flow_pool.hpp"
 #include "tcp_tracking.hpp"
 
@@ -121,8 +122,8 @@ std::uint32_t FlowTable::create(const KeyedPacket& keyed, std::uint64_t hash, co
 
 FlowLookup FlowTable::track(const decode::DecodedPacket& packet) {
   if (packet.src_ip.family == core::IpFamily::none) return {};
-  const KeyedPacket keyed = make_flow_key(packet);
-  const std::uint64_t hash = keyed.key.hash(impl_->seed);
+  const KeyedPacket keyed = detail::keyed_packet(packet);
+  const std::uint64_t hash = detail::index_hash(keyed.key, impl_->seed);
   FlowPool& pool = impl_->pool;
   std::uint32_t id = impl_->index.find(hash, [&](std::uint32_t i) { return same_key(pool.node(i).flow.key, keyed.key); });
 
