@@ -131,13 +131,7 @@ void RulesObserver::on_pdu(const protocols::PduRecord& record, const FlowEndpoin
   // pick the candidates are all the work, unless the policy is to check the PDU.
   rules::engine::PduCandidates candidates;
   if (!engine_.lookup(record, facts_, candidates)) return;
-  if (policy_ == nullptr) {
-    if (candidates.empty()) return;
-    // Clauses that only a policy could decide (unlisted masters reading): silent, counted.
-    if (candidates.policy_only) return engine_.count_silent(candidates);
-  } else if (candidates.empty() && !facts_.from_master) {
-    return;
-  }
+  if (candidates.empty() && (policy_ == nullptr || !facts_.from_master)) return;
   judge(record, endpoints, candidates);
 }
 

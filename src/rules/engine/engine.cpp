@@ -421,15 +421,11 @@ inline PduCandidates lookup_cell(Engine::Impl& s, const PduFacts& f) {
   if (p >= detail::kProtocolSlots || f.function > 255) return {};
   const detail::PduCell& cell = s.pdu_table[p][f.from_master ? 0 : 1][detail::function_slot(f)];
   if (cell.count != 0) ++s.stats.pdus_with_candidates;
-  return PduCandidates{cell.begin, cell.count, cell.light, cell.policy_only};
+  return PduCandidates{cell.begin, cell.count, cell.light};
 }
 }  // namespace
 
 PduCandidates Engine::lookup(const PduFacts& f) { return lookup_cell(*impl_, f); }
-
-void Engine::count_silent(PduCandidates candidates) {
-  if (candidates.policy_only) impl_->stats.skipped_no_policy += candidates.count;
-}
 
 bool Engine::lookup(const protocols::PduRecord& record, PduFacts& head, PduCandidates& candidates) {
   if (!detail::fill_head(record, head)) return false;

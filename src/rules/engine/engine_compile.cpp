@@ -122,7 +122,6 @@ void Engine::Impl::build(const RulePack& rules) {
                                     c.threshold->distinct == DistinctField::none && !c.limit;
           pdu_refs.push_back(detail::PduClause{detail::compile_check(c.match, object_filters), id, clauses[id].rule,
                                                flow_counter});
-          cell.policy_only = cell.policy_only && pdu_refs.back().check.tests == detail::PduCheck::kPolicy;
         }
       }
     }

@@ -47,7 +47,6 @@ struct PduCell {
   std::uint32_t begin = 0;
   std::uint32_t count = 0;
   bool light = true;
-  bool policy_only = true;  // every clause's check is policy conditions alone (or empty cell)
 };
 
 inline constexpr std::size_t kProtocolSlots = 4;    // ProtocolId values

@@ -89,9 +89,6 @@ struct PduCandidates {
   std::uint32_t begin = 0;
   std::uint32_t count = 0;
   bool light = false;  // the clauses read only the light facts (extract_rest's `light`)
-  // Every clause has only policy conditions left to test: without a policy each is silent
-  // whatever the rest of the PDU says (Engine::count_silent).
-  bool policy_only = false;
   bool empty() const { return count == 0; }
 };
 
@@ -120,9 +117,6 @@ class Engine {
   // The same with the endpoints made only if a clause matched.
   void evaluate(PduCandidates candidates, const PduFacts& facts, const EndpointsSource& where, PolicySource* policy,
                 events::EventSink& sink);
-  // Candidates that are all policy_only, met without a policy: what evaluate would find (each
-  // clause silent, counted), without the facts, endpoints or tests.
-  void count_silent(PduCandidates candidates);
   // The same with the flow's policy view at hand (tests, tools).
   void on_pdu(const PduFacts& facts, const Endpoints& where, const FlowPolicy* policy, events::EventSink& sink);
   // One named parser anomaly; `policy` (may be null) is the flow's view with the client as master.
