@@ -148,6 +148,28 @@ TEST(WorkersHash, RawIpv6WithExtensionHeaderFindsThePorts) {
   const ShardHash back = hash_of(build(dst, src, 2404, 50000), 101);
   EXPECT_EQ(there.kind, ShardKeyKind::tcp_ports);
   EXPECT_EQ(there.value, back.value);
+  // Every cut of the IPv6 frame (inside the addresses, the extension header, the ports) is read
+  // within bounds (the sanitizer pass checks) and still picks a worker.
+  const auto full = build(src, dst, 50000, 2404);
+  for (std::size_t n = 0; n < full.size(); ++n) {
+    const std::vector<std::byte> cut(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(n));
+    EXPECT_LT(shard_of(hash_of(cut, 101), 4), 4u);
+  }
+  // The low half of an IPv6 address counts: hosts ::1 and ::3 on the same ports differ.
+  std::vector<std::uint8_t> other = src;
+  other[15] = 3;
+  EXPECT_NE(hash_of(build(other, dst, 50000, 2404), 101).value, there.value);
+}
+
+TEST(WorkersHash, CutsInsideVlanTagsAreHarmless) {
+  FrameSpec s;
+  s.vlans = {100, 200};
+  const auto full = ethernet_ipv4(s);
+  for (std::size_t n = 0; n < full.size(); ++n) {
+    const std::vector<std::byte> cut(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(n));
+    EXPECT_LT(shard_of(hash_of(cut), 2), 2u);
+  }
+  EXPECT_EQ(hash_of(full).kind, ShardKeyKind::tcp_ports);
 }
 
 }  // namespace
