@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "normwatch/core/byte_reader.hpp"
+#include "normwatch/core/mix.hpp"
 
 namespace normwatch::pipeline {
 
@@ -22,15 +23,7 @@ constexpr std::uint8_t kTcp = 6;
 constexpr int kMaxVlanTags = 4;
 constexpr int kMaxIpv6Extensions = 8;
 
-// splitmix64's finaliser: every input bit reaches every output bit.
-std::uint64_t avalanche(std::uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xBF58476D1CE4E5B9ULL;
-  x ^= x >> 27;
-  x *= 0x94D049BB133111EBULL;
-  x ^= x >> 31;
-  return x;
-}
+using core::mix64;
 
 constexpr std::uint64_t kEndpointSeed = 0x5368617264536565ULL;
 
@@ -39,13 +32,13 @@ std::uint64_t endpoint_hash(core::Bytes address, std::uint16_t port) {
   if (address.size() == 4) {
     std::uint32_t v4 = 0;
     std::memcpy(&v4, address.data(), 4);
-    return avalanche(((std::uint64_t{v4} << 16) | port) + kEndpointSeed);
+    return mix64(((std::uint64_t{v4} << 16) | port) + kEndpointSeed);
   }
   std::uint64_t hi = 0;
   std::uint64_t lo = 0;
   std::memcpy(&hi, address.data(), 8);
   std::memcpy(&lo, address.data() + 8, 8);
-  return avalanche(hi ^ avalanche(lo ^ (std::uint64_t{port} << 48) ^ kEndpointSeed));
+  return mix64(hi ^ mix64(lo ^ (std::uint64_t{port} << 48) ^ kEndpointSeed));
 }
 
 // The reader runs this for every frame, on the same two cores as the workers: it costs words and
@@ -64,7 +57,7 @@ ShardHash finish(std::uint64_t vlans, core::Bytes src, core::Bytes dst, std::uin
   const std::uint64_t a = endpoint_hash(src, sport);
   const std::uint64_t b = endpoint_hash(dst, dport);
   const std::uint64_t names = (vlans << 8) | (kind == ShardKeyKind::tcp_ports ? kTcp : 0);
-  return ShardHash{avalanche((a + b) ^ std::rotl(a ^ b, 29) ^ avalanche(names)), kind};
+  return ShardHash{mix64((a + b) ^ std::rotl(a ^ b, 29) ^ mix64(names)), kind};
 }
 
 ShardHash ipv4(core::Bytes b, std::uint64_t vlans) {

@@ -2,6 +2,8 @@
 // starts at its first occurrence and a hit after it has passed starts a new one.
 #include "threshold_table.hpp"
 
+#include "normwatch/core/mix.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <random>
@@ -11,16 +13,6 @@
 namespace normwatch::rules::engine::detail {
 
 namespace {
-
-constexpr std::uint64_t mix(std::uint64_t x) {
-  // splitmix64 finaliser
-  x ^= x >> 30;
-  x *= 0xBF58476D1CE4E5B9ULL;
-  x ^= x >> 27;
-  x *= 0x94D049BB133111EBULL;
-  x ^= x >> 31;
-  return x;
-}
 
 // Key equality in a few word compares (the defaulted == compares byte arrays with memcmp).
 bool same_address(const core::IpAddress& a, const core::IpAddress& b) {
@@ -51,7 +43,7 @@ std::uint64_t hash_key(const StateKey& key) {
   h ^= (w[1] ^ (h >> 29)) * 0x94D049BB133111EBULL;
   h ^= (w[2] ^ (h >> 31)) * 0xBF58476D1CE4E5B9ULL;
   h ^= (w[3] ^ (h >> 27)) * 0x94D049BB133111EBULL;
-  return mix(h);
+  return core::mix64(h);
 }
 
 ThresholdTable::ThresholdTable(std::size_t capacity) {
@@ -95,7 +87,7 @@ std::size_t ThresholdTable::find(const StateKey& key, std::int64_t ts_ns, std::i
   // Two candidate sets per key (two-choice hashing): a key lives in either, so one crowded set
   // does not evict while the table is nearly empty. The compact tag array is scanned first, so a
   // lookup reads an entry only on a tag match.
-  const std::uint64_t h = mix(hash_key(key) ^ seed_);
+  const std::uint64_t h = core::mix64(hash_key(key) ^ seed_);
   const std::uint64_t tag = h | 1;
   const std::size_t bases[2] = {(h & set_mask_) * kWays, ((h >> 32) & set_mask_) * kWays};
   for (const std::size_t base : bases) {
