@@ -133,10 +133,13 @@ RunReport run_pipelines(capture::PacketSource& source, const SensorSettings& s, 
   }
   if (s.workers > 1 && run.slices == nullptr && observer != nullptr) {
     // Correct (the rules see the single pipeline's order) but not yet fast: the workers take
-    // turns at the shared rules observer, PDU by PDU (issue 9, measured with peer-bench.sh).
+    // turns at the shared rules observer, PDU by PDU (issue 9, measured with peer-bench.sh). A
+    // turn waits for the other worker to be running, so any other busy process on the same cores
+    // makes it many times slower (about 10x beside one CPU-bound process, README).
     std::fprintf(stderr,
                  "normwatch: note: with rules, --workers %u takes turns at the rules for every PDU and is "
-                 "currently slower than one worker\n",
+                 "currently slower than one worker, many times slower when other processes are busy on "
+                 "the same cores\n",
                  s.workers);
   }
   if (s.workers <= 1 || run.slices != nullptr) {
