@@ -231,10 +231,8 @@ void StreamDirection::take_back_pending_gap() {
 }
 
 void StreamDirection::on_ack(std::uint32_t ack, const Emit& emit) {
-  if (!started_ || ended_) return;
-  std::int64_t acked = offset_of(ack);
-  if (fin_seen_ && acked > fin_offset_) acked = fin_offset_;  // the FIN's sequence number is no data
-  if (acked <= next_) return;
+  if (!ack_is_news(ack)) return;
+  const std::int64_t acked = acked_offset(ack);
   if (acked - next_ > static_cast<std::int64_t>(context_->limits().max_seq_ahead)) {
     emit.anomaly(StreamAnomaly::seq_out_of_window);
     return;

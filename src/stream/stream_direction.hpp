@@ -42,6 +42,12 @@ class StreamDirection {
   // Where the next in-order bytes will be written into the overlap window (nullptr: none).
   const std::byte* window_cursor() const { return recent_.cursor(next_); }
 
+  // The stream offset an ACK for `ack` vouches for: the FIN's sequence number is no data.
+  std::int64_t acked_offset(std::uint32_t ack) const {
+    const std::int64_t acked = offset_of(ack);
+    return fin_seen_ && acked > fin_offset_ ? fin_offset_ : acked;
+  }
+
   // Starts the stream: offset 0 is sequence number `seq_of_first_byte`.
   void start(std::uint32_t seq_of_first_byte, bool from_syn);
   // Stream offset of a sequence number, taken as the nearest to the next expected one.
@@ -65,12 +71,7 @@ class StreamDirection {
   void on_ack(std::uint32_t ack, const Emit& emit);
   // Whether on_ack(ack) would do anything: the ACK reaches past what was delivered. Most ACKs of
   // a stream followed in order do not, and this test is all they cost.
-  bool ack_is_news(std::uint32_t ack) const {
-    if (!started_ || ended_) return false;
-    std::int64_t acked = offset_of(ack);
-    if (fin_seen_ && acked > fin_offset_) acked = fin_offset_;
-    return acked > next_;
-  }
+  bool ack_is_news(std::uint32_t ack) const { return started_ && !ended_ && acked_offset(ack) > next_; }
   // Delivers everything held, skipping holes (with gap markers).
   void flush(const Emit& emit);
   // Ends the direction (on_end once); later segments are ignored.

@@ -1,7 +1,7 @@
 // Engine evaluation (engine.hpp): the per-PDU path is one table lookup by (protocol, direction,
 // function); only the clauses found there are tested (their compiled checks), counted against
-// thresholds and limits, and turned into events; the PDU's endpoints are made only then. Severity: the rule's (after overrides), an escalation's when its condition holds,
-// one level up for zone or site tags (§1) on norm violations and segmentation findings, and
+// thresholds and limits, and turned into events; the PDU's endpoints are made only then.
+// Severity: the rule's (after overrides), an escalation's when its condition holds, one level up for zone or site tags (§1) on norm violations and segmentation findings, and
 // `info` inside a maintenance window for rules marked `maintenance: downgrade`.
 #include "normwatch/rules/engine/engine.hpp"
 
@@ -339,8 +339,8 @@ namespace {
 
 // The candidate clauses of one PDU in pack order: test, count against thresholds and limits,
 // report; at most one event per rule.
-[[gnu::always_inline]] inline void evaluate_pdu(Engine::Impl& s, PduCandidates candidates, const PduFacts& f, Where& w, PolicySource* source,
-                  events::EventSink& sink) {
+[[gnu::always_inline]] inline void evaluate_pdu(Engine::Impl& s, PduCandidates candidates, const PduFacts& f,
+                                                Where& w, PolicySource* source, events::EventSink& sink) {
   const std::int64_t ts = f.record != nullptr ? f.record->ts.ns : 0;
   const std::uint64_t frame = f.record != nullptr ? f.record->frame_no : 0;
   std::uint32_t fired_rule = UINT32_MAX;
